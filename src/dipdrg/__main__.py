@@ -1,0 +1,3 @@
+from dipdrg.cli import main
+
+main()

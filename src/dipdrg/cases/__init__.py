@@ -1,0 +1,1 @@
+"""Settlement lists (医保结算清单): field registry, import and per-case access."""

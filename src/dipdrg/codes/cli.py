@@ -1,0 +1,5 @@
+"""Commands of this layer (being written)."""
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)

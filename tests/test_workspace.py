@@ -1,0 +1,51 @@
+from pathlib import Path
+
+import pytest
+
+from dipdrg.errors import UserError
+from dipdrg.workspace import SCHEMA_VERSION, init_workspace, open_workspace
+
+
+def test_init_creates_schema(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "w")
+    assert ws.schema_version() == SCHEMA_VERSION
+    tables = {r[0] for r in ws.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert {"cases", "case_diagnoses", "case_procedures", "quarantine", "runs", "hospitals"} <= tables
+    ws.close()
+
+
+def test_open_missing_workspace_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="dipdrg init"):
+        open_workspace(tmp_path / "nothing")
+
+
+def test_newer_workspace_is_refused(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "w")
+    ws.con.execute("UPDATE dipdrg_meta SET value = '999' WHERE key = 'schema_version'")
+    ws.close()
+    with pytest.raises(UserError, match="升级"):
+        open_workspace(tmp_path / "w")
+
+
+def test_older_workspace_is_migrated(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "w")
+    # simulate a workspace created before the last migration existed
+    ws.con.execute("UPDATE dipdrg_meta SET value = '0' WHERE key = 'schema_version'")
+    for (name,) in ws.con.execute("SELECT table_name FROM information_schema.tables WHERE table_name <> 'dipdrg_meta'").fetchall():
+        ws.con.execute(f'DROP TABLE "{name}"')
+    ws.close()
+    ws = open_workspace(tmp_path / "w")
+    assert ws.schema_version() == SCHEMA_VERSION
+    assert ws.con.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
+    ws.close()
+
+
+def test_failed_run_leaves_no_trace(workspace) -> None:
+    with pytest.raises(RuntimeError):
+        with workspace.run("test", {"x": "abc"}) as run_id:
+            workspace.con.execute(
+                "INSERT INTO hospitals VALUES ('H1', '甲医院', '3', '综合', '城区', ?)", [run_id]
+            )
+            raise RuntimeError("boom")
+    assert workspace.con.execute("SELECT count(*) FROM hospitals").fetchone()[0] == 0
+    assert workspace.con.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
