@@ -78,21 +78,9 @@ _register()
 
 
 def main() -> None:
-    """Console entry point."""
+    """Console entry point: usage errors are Typer's; user errors print in Chinese, exit 1."""
     try:
-        app(standalone_mode=False)
+        app()
     except UserError as exc:
         err_console.print(f"[bold red]错误[/]：{exc.render()}")
         sys.exit(1)
-    except typer.Abort:
-        err_console.print("已取消")
-        sys.exit(1)
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        raise

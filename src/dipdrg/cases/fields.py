@@ -19,13 +19,13 @@ class Field:
 
 # Fields of the settlement record (setlinfo) --------------------------------------------
 SETTLEMENT_FIELDS: tuple[Field, ...] = (
-    Field("setl_id", "str", ("结算ID", "结算id", "结算编号"), True),
+    Field("setl_id", "str", ("结算ID", "结算id", "结算编号", "case_id"), True),
     Field("mdtrt_id", "str", ("就诊ID", "就诊id")),
     Field("psn_no", "str", ("人员编号",)),
     Field("fixmedins_code", "str", ("定点医药机构编号", "定点医疗机构编号", "医疗机构编码"), True),
     Field("fixmedins_name", "str", ("定点医药机构名称", "定点医疗机构名称", "医疗机构名称")),
     Field("insutype", "str", ("险种类型", "医保类型", "hi_type")),
-    Field("gend", "str", ("性别",), True),
+    Field("gend", "str", ("性别", "gender", "sex"), True),
     Field("brdy", "date", ("出生日期",)),
     Field("age", "int", ("年龄", "年龄(岁)")),
     Field("nwb_age", "int", ("不足1周岁年龄", "年龄不足1周岁的年龄(天)", "年龄(天)", "age_days")),
@@ -100,12 +100,21 @@ LIST_FIELDS: dict[str, tuple[str, ...]] = {
     # the reference case layout splits procedures into principal + others
     "main_oprn_code": ("主要手术操作编码", "主手术编码", "principal_proc"),
     "other_oprn_codes": ("其他手术操作编码", "other_procs"),
+    "main_oprn_name": ("主要手术操作名称",),
+    "main_oprn_date": ("主要手术操作日期",),
+    "other_oprn_names": ("其他手术操作名称",),
+    "other_oprn_dates": ("其他手术操作日期",),
 }
 NUMBERED_PREFIXES: dict[str, tuple[str, ...]] = {
     "other_diag_codes": ("other_diag_code_", "diag_code_", "其他诊断编码", "其他诊断代码"),
     "other_diag_adm_conds": ("other_diag_adm_cond_", "其他诊断入院病情"),
     "oprn_codes": ("oprn_code_", "手术操作编码", "手术操作代码"),
     "oprn_dates": ("oprn_date_", "手术操作日期"),
+    "other_diag_names": ("other_diag_name_", "其他诊断名称"),
+    "oprn_names": ("oprn_name_", "手术操作名称"),
+    "other_oprn_codes": ("other_oprn_code_", "其他手术操作编码"),
+    "other_oprn_names": ("other_oprn_name_", "其他手术操作名称"),
+    "other_oprn_dates": ("other_oprn_date_", "其他手术操作日期"),
 }
 
 ALL_FIELDS: tuple[Field, ...] = SETTLEMENT_FIELDS + FEE_FIELDS
@@ -118,4 +127,25 @@ HOSPITAL_FIELDS: tuple[Field, ...] = (
     Field("hosp_lv", "str", ("医院级别", "机构级别", "级别"), True),
     Field("hosp_type", "str", ("医院类型", "机构类型", "类型")),
     Field("county", "str", ("所属区县", "区县", "县区")),
+)
+
+# Separate diagnosis / procedure tables keyed by setl_id (platform tables SETL_LIST_DIAG_D /
+# SETL_LIST_OPRN_D) and the lists diseinfo / oprninfo of the 4101 JSON record. Type "flag"
+# is a yes/no mark (1/0, 是/否). Rows keep their file order; the flagged one becomes seq 0.
+DIAGNOSIS_FIELDS: tuple[Field, ...] = (
+    Field("setl_id", "str", ("结算ID", "结算id", "结算编号"), True),
+    Field("diag_type", "str", ("诊断类别",)),
+    Field("diag_code", "str", ("诊断代码", "诊断编码", "疾病编码"), True),
+    Field("diag_name", "str", ("诊断名称", "疾病名称")),
+    Field("maindiag_flag", "flag", ("主诊断标志", "主要诊断标志", "是否主要诊断")),
+    Field("adm_cond_type", "str", ("入院病情",)),
+)
+PROCEDURE_FIELDS: tuple[Field, ...] = (
+    Field("setl_id", "str", ("结算ID", "结算id", "结算编号"), True),
+    Field("oprn_oprt_code", "str", ("手术操作代码", "手术操作编码", "oprn_code"), True),
+    Field("oprn_oprt_name", "str", ("手术操作名称", "oprn_name")),
+    Field("oprn_oprt_date", "timestamp", ("手术操作日期", "oprn_date", "oprn_oprt_begntime", "手术操作开始时间")),
+    Field("main_oprn_flag", "flag", ("主手术操作标志", "主要手术标志", "是否主要手术")),
+    Field("anst_way", "str", ("麻醉方式",)),
+    Field("oper_dr_code", "str", ("术者医师代码", "术者代码")),
 )

@@ -200,8 +200,10 @@ def load_policy(path: str | Path | None = None) -> Policy:
     file = Path(path)
     try:
         data = file.read_bytes()
+    except FileNotFoundError:
+        raise UserError("政策文件不存在", file=file) from None
     except OSError as exc:
-        raise UserError(f"无法读取政策文件：{exc.strerror}", file=file) from exc
+        raise UserError(f"无法读取政策文件（{exc.strerror}）", file=file) from exc
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

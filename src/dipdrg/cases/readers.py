@@ -1,0 +1,328 @@
+"""Read an input file into a DuckDB TEMP table of VARCHAR columns plus ``source_row``.
+
+Every reader keeps the file's own column names (mapping to canonical names happens later, in
+``columns.py``) and numbers rows the way a user finds them again: CSV/XLSX by the line or row
+number of the file (the header is line 1, so the first data row is 2), Parquet and JSON by the
+1-based record index. Lines that cannot be parsed at all (truncated, bad bytes, wrong column
+count) are not dropped: they go to ``<table>_rejects(source_row, rule_id, message, raw)``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from dipdrg.errors import UserError
+
+FORMATS = ("csv", "xlsx", "parquet", "json")
+ENCODINGS = ("auto", "utf-8", "gbk")
+SAMPLE_BYTES = 1 << 20
+
+
+@dataclass
+class Source:
+    """A file read into ``table`` (VARCHAR columns + source_row) and its parse rejects."""
+
+    path: Path
+    table: str
+    format: str
+    columns: list[str]
+    rows_read: int
+    encoding: str = "utf-8"
+    extra: dict[str, str] = field(default_factory=dict)   # JSON: names of the list tables
+
+
+def sql_literal(text: str | os.PathLike[str]) -> str:
+    """Quote a value for inclusion in SQL text (file names, generated ids)."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def detect_format(path: Path, requested: str = "auto") -> str:
+    """The format named by the user, else by the file extension, else by its first bytes."""
+    if requested != "auto":
+        if requested not in FORMATS:
+            raise UserError(f"不支持的格式 {requested}（可选：auto、{'、'.join(FORMATS)}）", file=path)
+        return requested
+    suffix = path.suffix.lower()
+    by_suffix = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xlsx",
+                 ".parquet": "parquet", ".pq": "parquet", ".json": "json", ".jsonl": "json",
+                 ".ndjson": "json"}
+    if suffix in by_suffix:
+        return by_suffix[suffix]
+    head = path.open("rb").read(4)
+    if head.startswith(b"PK"):
+        return "xlsx"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.lstrip()[:1] in (b"[", b"{"):
+        return "json"
+    return "csv"
+
+
+def check_readable(path: Path) -> None:
+    """Missing, unreadable and empty files are user errors, said in one sentence."""
+    if not path.exists():
+        raise UserError("文件不存在", file=path)
+    if not path.is_file():
+        raise UserError("不是文件（可能是目录）", file=path)
+    if not os.access(path, os.R_OK):
+        raise UserError("文件无法读取（没有读取权限）", file=path)
+    if path.stat().st_size == 0:
+        raise UserError("文件为空", file=path)
+
+
+# -- encodings ---------------------------------------------------------------------------
+def detect_encoding(path: Path, requested: str = "auto") -> str:
+    """'utf-8' or 'gbk' (read as GB18030, its superset) from the first megabyte.
+
+    A file that is mostly valid UTF-8 stays UTF-8 even with a few bad rows: those rows are
+    quarantined by the CSV reader. A file mostly undecodable as UTF-8 is GBK.
+    """
+    if requested not in ENCODINGS:
+        raise UserError(f"不支持的编码 {requested}（可选：auto、utf-8、gbk）", file=path)
+    sample = path.open("rb").read(SAMPLE_BYTES)
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=False)
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    looks_utf8 = bad == 0 or good > 4 * bad
+    gbk_ok = _decodes(sample, "gb18030")
+    if requested == "utf-8":
+        if not looks_utf8:
+            raise UserError(
+                "文件不是 UTF-8 编码（大量字节无法解码）；请改用 --encoding gbk 或 --encoding auto",
+                file=path,
+            )
+        return "utf-8"
+    if requested == "gbk":
+        if not gbk_ok:
+            raise UserError("文件不是 GBK/GB18030 编码；请改用 --encoding utf-8 或 auto", file=path)
+        return "gbk"
+    if looks_utf8:
+        return "utf-8"
+    if gbk_ok:
+        return "gbk"
+    raise UserError("无法识别文件编码（既不是 UTF-8 也不是 GBK）；请另存为 UTF-8 后重试", file=path)
+
+
+def _decodes(sample: bytes, encoding: str) -> bool:
+    try:
+        codecs.getincrementaldecoder(encoding)("strict").decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def transcode_to_utf8(path: Path, directory: Path) -> tuple[Path, bool]:
+    """Stream a GB18030 file to UTF-8; bytes that do not decode become U+FFFD (rows flagged)."""
+    target = directory / (path.stem + ".utf8.csv")
+    decoder = codecs.getincrementaldecoder("gb18030")("replace")
+    replaced = False
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as out:
+        while chunk := src.read(8 << 20):
+            text = decoder.decode(chunk)
+            replaced = replaced or "\ufffd" in text
+            out.write(text)
+        tail = decoder.decode(b"", final=True)
+        replaced = replaced or "\ufffd" in tail
+        out.write(tail)
+    return target, replaced
+
+
+# -- CSV -----------------------------------------------------------------------------------
+def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str = "auto") -> Source:
+    """DuckDB's parallel CSV reader, all columns as text, bad lines kept as rejects."""
+    enc = detect_encoding(path, encoding)
+    with tempfile.TemporaryDirectory(prefix="dipdrg-import-") as tmp:
+        replaced = False
+        data_path = path
+        if enc == "gbk":
+            data_path, replaced = transcode_to_utf8(path, Path(tmp))
+        options = (
+            "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
+            "store_rejects = true, ignore_errors = true, "
+            f"rejects_table = '{table}_rj', rejects_scan = '{table}_rjs'"
+        )
+        try:
+            con.execute(f"DROP TABLE IF EXISTS {table}_rj; DROP TABLE IF EXISTS {table}_rjs")
+            # rowid order is file order (CREATE TABLE AS preserves insertion order).
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table}_read AS "
+                f"SELECT * FROM read_csv({sql_literal(data_path)}, {options})"
+            )
+        except duckdb.Error as exc:
+            raise UserError(f"无法按 CSV 读取：{exc}", file=path) from exc
+    columns = [c for (c,) in con.execute(
+        f"SELECT column_name FROM (DESCRIBE {table}_read)").fetchall()]
+    _csv_row_numbers(con, table, columns)
+    if replaced:
+        _flag_replacement_chars(con, table, columns)
+    rows = con.execute(
+        f"SELECT (SELECT count(*) FROM {table}) + (SELECT count(*) FROM {table}_rejects)"
+    ).fetchone()[0]
+    return Source(path, table, "csv", columns, rows, enc)
+
+
+def _csv_row_numbers(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
+    """Give accepted rows their file line number, skipping the lines DuckDB rejected.
+
+    DuckDB reports a rejected record by its line (header = 1). Accepted row k (1-based) lies
+    after rejected record i exactly when fewer than k rows were accepted before it, i.e.
+    (line_i - 1) - i < k; so its line is k + 1 + that count.
+    """
+    cols = ", ".join(f"r.{quote_ident(c)}" for c in columns)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {table}_rejects AS
+        SELECT CAST(line AS BIGINT) AS source_row,
+               CASE min(CAST(error_type AS VARCHAR))
+                    WHEN 'INVALID ENCODING' THEN 'IMP-012' ELSE 'IMP-011' END AS rule_id,
+               string_agg(DISTINCT CASE CAST(error_type AS VARCHAR)
+                    WHEN 'MISSING COLUMNS' THEN '行不完整（列数不足，可能被截断）'
+                    WHEN 'TOO MANY COLUMNS' THEN '列数多于表头'
+                    WHEN 'INVALID ENCODING' THEN '含有无法解码的字节（编码错误）'
+                    WHEN 'UNQUOTED VALUE' THEN '引号不配对'
+                    ELSE '无法解析的行' END, '；') AS message,
+               json_object('line', min(csv_line)) AS raw
+        FROM {table}_rj GROUP BY line
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        WITH acc AS (SELECT row_number() OVER (ORDER BY rowid) AS k, * FROM {table}_read),
+             gaps AS (SELECT source_row - 1 - row_number() OVER (ORDER BY source_row) AS g
+                      FROM {table}_rejects)
+        SELECT r.k + 1 + (SELECT count(*) FROM gaps WHERE gaps.g < r.k) AS source_row, {cols}
+        FROM acc r
+    """)
+    con.execute(f"DROP TABLE {table}_read; DROP TABLE {table}_rj; DROP TABLE {table}_rjs")
+
+
+def _flag_replacement_chars(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
+    """Rows of a GBK file holding undecodable bytes are rejects (IMP-012), not data."""
+    joined = " || ".join(f"coalesce({quote_ident(c)}, '')" for c in columns)
+    con.execute(f"""
+        INSERT INTO {table}_rejects
+        SELECT source_row, 'IMP-012', '含有无法解码的字节（编码错误）', to_json(t)
+        FROM {table} t WHERE strpos({joined}, chr(65533)) > 0
+    """)
+    con.execute(f"""DELETE FROM {table} WHERE source_row IN (SELECT source_row FROM {table}_rejects)""")
+
+
+# -- XLSX ------------------------------------------------------------------------------------
+def _cell_text(value: object) -> str | None:
+    """Excel cells as text: integral numbers without '.0', dates in ISO form, no float noise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | None = None) -> Source:
+    """First sheet (or ``sheet``) via python-calamine; header row 1, data from row 2."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        if sheet is None:
+            data = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        elif sheet in book.sheet_names:
+            data = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        else:
+            raise UserError(
+                f"找不到工作表“{sheet}”（现有：{'、'.join(book.sheet_names)}）", file=path
+            )
+    except UserError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for broken workbooks
+        raise UserError(f"无法按 XLSX 读取：{exc}", file=path) from exc
+    if not data:
+        raise UserError("工作表为空", file=path)
+    header = [_cell_text(h) or f"column{i + 1}" for i, h in enumerate(data[0])]
+    body = [(i + 2, row) for i, row in enumerate(data[1:]) if any(v not in (None, "") for v in row)]
+    arrays = {"source_row": pa.array([n for n, _ in body], pa.int64())}
+    for j, name in enumerate(header):
+        arrays[name] = pa.array(
+            [_cell_text(row[j]) if j < len(row) else None for _, row in body], pa.string()
+        )
+    arrow = pa.table(arrays)
+    con.register(f"{table}_arrow", arrow)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_arrow")
+    con.unregister(f"{table}_arrow")
+    _empty_rejects(con, table)
+    return Source(path, table, "xlsx", header, len(body))
+
+
+# -- Parquet ------------------------------------------------------------------------------------
+def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Source:
+    """Parquet columns cast to text; list columns joined with '|' like a flat export."""
+    scan = f"read_parquet({sql_literal(path)}, file_row_number = true)"
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+    except duckdb.Error as exc:
+        raise UserError(f"无法按 Parquet 读取：{exc}", file=path) from exc
+    exprs, columns = ["file_row_number + 1 AS source_row"], []
+    for name, type_, *_ in described:
+        if name == "file_row_number":
+            continue
+        columns.append(name)
+        q = quote_ident(name)
+        if type_.endswith("[]"):
+            # DuckDB array_to_string; portable: concat_ws('|', col) on Spark
+            exprs.append(f"array_to_string(CAST({q} AS VARCHAR[]), '|') AS {q}")
+        else:
+            exprs.append(f"CAST({q} AS VARCHAR) AS {q}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {', '.join(exprs)} FROM {scan}")
+    _empty_rejects(con, table)
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return Source(path, table, "parquet", columns, rows)
+
+
+def _empty_rejects(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table}_rejects "
+        "(source_row BIGINT, rule_id VARCHAR, message VARCHAR, raw VARCHAR)"
+    )
+
+
+def read_table(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    *,
+    fmt: str = "auto",
+    encoding: str = "auto",
+    sheet: str | None = None,
+) -> Source:
+    """Read a flat file (CSV/XLSX/Parquet) of any accepted kind; refuse an empty one."""
+    check_readable(path)
+    kind = detect_format(path, fmt)
+    if kind == "csv":
+        source = read_csv(con, path, table, encoding)
+    elif kind == "xlsx":
+        source = read_xlsx(con, path, table, sheet)
+    elif kind == "parquet":
+        source = read_parquet(con, path, table)
+    else:
+        from dipdrg.cases.json4101 import read_json4101
+
+        source = read_json4101(con, path, table)
+    if source.rows_read == 0:
+        raise UserError("文件没有数据行（只有表头或为空）", file=path)
+    return source

@@ -1,0 +1,28 @@
+-- Step: content hash of each storable row (重复与冲突判定): the typed settlement fields plus
+-- its diagnosis and procedure lists in seq order. Same setl_id + same hash = duplicate; same
+-- setl_id + other hash = conflict. Typed values, so '2026/3/1' and '2026-03-01' are the same.
+-- string_agg(... ORDER BY): DuckDB/PostgreSQL; Spark: array_join(sort_array(collect_list)).
+CREATE OR REPLACE TEMP TABLE imp_hashed AS
+WITH dx AS (
+    SELECT source_row,
+           string_agg(CAST(seq AS VARCHAR) || chr(31) || coalesce(diag_code_raw, '') || chr(31)
+                      || coalesce(diag_name, '') || chr(31) || CAST(maindiag_flag AS VARCHAR)
+                      || chr(31) || coalesce(adm_cond_type, ''), chr(30) ORDER BY seq) AS dx_text
+    FROM imp_dx GROUP BY source_row
+), op AS (
+    SELECT source_row,
+           string_agg(CAST(seq AS VARCHAR) || chr(31) || coalesce(oprn_code_raw, '') || chr(31)
+                      || coalesce(oprn_name, '') || chr(31) || coalesce(CAST(oprn_date AS VARCHAR), '')
+                      || chr(31) || CAST(main_oprn_flag AS VARCHAR) || chr(31)
+                      || coalesce(anst_way, '') || chr(31) || coalesce(oper_dr_code, ''),
+                      chr(30) ORDER BY seq) AS op_text
+    FROM imp_op GROUP BY source_row
+)
+SELECT t.source_row, t.setl_id,
+       md5({{case_text}} || chr(29) || coalesce(dx.dx_text, '') || chr(29) || coalesce(op.op_text, ''))
+           AS content_hash
+FROM imp_typed t
+LEFT JOIN dx ON dx.source_row = t.source_row
+LEFT JOIN op ON op.source_row = t.source_row
+WHERE NOT t.has_problem
+  AND NOT EXISTS (SELECT 1 FROM imp_problem p WHERE p.source_row = t.source_row);

@@ -1,0 +1,22 @@
+-- Step: diagnoses from flat list columns (结算清单诊断信息：主要诊断 + 其他诊断).
+-- imp_lists holds, per source row, the principal diagnosis as text and the other diagnoses
+-- as lists (joined "A|B" split, or numbered columns 1..N in order). seq 0 = 主要诊断; the
+-- others are numbered 1.. in list order, skipping empty slots. No principal -> no seq 0.
+-- unnest/generate_subscripts: DuckDB; portable equivalent posexplode (Spark) / WITH ORDINALITY.
+CREATE OR REPLACE TEMP TABLE imp_stage_dx AS
+SELECT source_row, 0 AS seq, imp_text(dx_main_code) AS diag_code, imp_text(dx_main_name) AS diag_name,
+       imp_text(dx_main_cond) AS adm_cond_type, '1' AS main_flag, NULL AS side_file, NULL AS side_row
+FROM imp_lists
+WHERE imp_text(dx_main_code) IS NOT NULL
+UNION ALL
+SELECT source_row, CAST(row_number() OVER (PARTITION BY source_row ORDER BY pos) AS INTEGER),
+       diag_code, diag_name, adm_cond_type, '0', NULL, NULL
+FROM (
+    SELECT source_row, pos,
+           imp_text(dx_other_codes[pos]) AS diag_code,
+           imp_text(dx_other_names[pos]) AS diag_name,
+           imp_text(dx_other_conds[pos]) AS adm_cond_type
+    FROM (SELECT source_row, dx_other_codes, dx_other_names, dx_other_conds,
+                 generate_subscripts(dx_other_codes, 1) AS pos
+          FROM imp_lists WHERE len(dx_other_codes) > 0)
+) WHERE diag_code IS NOT NULL;

@@ -1,0 +1,87 @@
+-- Import typing helpers (结算清单导入：字段类型转换).
+-- Each macro turns the text of one input cell into a storable value, or NULL when it cannot
+-- be read; the check step then quarantines "text given but NULL after typing".
+-- DuckDB TEMP MACROs keep the steps readable. Portable equivalent: inline the expression
+-- (SQLGlot expands them) or register SQL functions on Spark. regexp_full_match(x, p) is
+-- `x RLIKE '^p$'` on Spark / `x ~ '^p$'` on PostgreSQL.
+
+-- Text: trimmed, empty means absent.
+CREATE OR REPLACE TEMP MACRO imp_text(x) AS nullif(trim(x), '');
+
+-- Numbers: full-width digits, thousands separators, currency signs and units removed.
+CREATE OR REPLACE TEMP MACRO imp_num_text(x) AS
+    regexp_replace(
+        translate(trim(x), '０１２３４５６７８９．－，', '0123456789.-,'),
+        '[,\s¥￥元岁天克]|^\+', '', 'g');
+
+-- Integer (年龄, 天数, 克): whole numbers only ("12.0" is 12, "12.5" is not an integer).
+CREATE OR REPLACE TEMP MACRO imp_int(x) AS
+    CASE WHEN regexp_full_match(imp_num_text(x), '-?[0-9]+(\.0*)?')
+         THEN TRY_CAST(TRY_CAST(imp_num_text(x) AS DECIMAL(38, 4)) AS INTEGER) END;
+
+-- Money (元): DECIMAL(18,2); more than two non-zero decimals would need rounding -> refused.
+CREATE OR REPLACE TEMP MACRO imp_dec(x) AS
+    CASE WHEN regexp_full_match(imp_num_text(x), '-?([0-9]+\.?[0-9]*|\.[0-9]+)')
+          AND NOT regexp_matches(imp_num_text(x), '\.[0-9]{2}[0-9]*[1-9]')
+         THEN TRY_CAST(imp_num_text(x) AS DECIMAL(18, 2)) END;
+
+-- Date/time text in one shape: 2026/3/1, 2026.3.1, 2026年3月1日, 20260301[083000], ISO 'T'.
+CREATE OR REPLACE TEMP MACRO imp_ts_text(x) AS
+    trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        translate(trim(x), '０１２３４５６７８９／：', '0123456789/:'),
+        '^([0-9]{4})[./年]([0-9]{1,2})[./月]([0-9]{1,2})日?', '\1-\2-\3'),
+        '^([0-9]{4})([0-9]{2})([0-9]{2})', '\1-\2-\3 '),
+        '^([0-9]{4}-[0-9]{2}-[0-9]{2} )([0-9]{2})([0-9]{2})([0-9]{2})?$', '\1\2:\3:\4'),
+        '[T ]+', ' ', 'g'));
+
+CREATE OR REPLACE TEMP MACRO imp_ts(x) AS
+    TRY_CAST(regexp_replace(imp_ts_text(x), ':$', '') AS TIMESTAMP);
+
+CREATE OR REPLACE TEMP MACRO imp_date(x) AS CAST(imp_ts(x) AS DATE);
+
+-- Duration (呼吸机/昏迷/重症监护时长) in minutes: '天/小时/分钟' (1/13/24), '1天13小时24分钟',
+-- or a plain number of minutes.
+CREATE OR REPLACE TEMP MACRO imp_dura_part(x, n) AS
+    CAST(coalesce(nullif(regexp_extract(x, '^([0-9]+)/([0-9]+)/([0-9]+)$', n), ''), '0') AS INTEGER);
+CREATE OR REPLACE TEMP MACRO imp_dura_zh(x, n) AS
+    CAST(coalesce(nullif(regexp_extract(x,
+        '^(?:([0-9]+)天)?(?:([0-9]+)(?:小时|时))?(?:([0-9]+)分钟?)?$', n), ''), '0') AS INTEGER);
+CREATE OR REPLACE TEMP MACRO imp_minutes(x) AS
+    CASE WHEN regexp_full_match(trim(x), '[0-9]+') THEN TRY_CAST(trim(x) AS INTEGER)
+         WHEN regexp_full_match(trim(x), '[0-9]+/[0-9]+/[0-9]+')
+         THEN imp_dura_part(trim(x), 1) * 1440 + imp_dura_part(trim(x), 2) * 60
+              + imp_dura_part(trim(x), 3)
+         WHEN regexp_full_match(trim(x), '(?:[0-9]+天)?(?:[0-9]+(?:小时|时))?(?:[0-9]+分钟?)?')
+         THEN imp_dura_zh(trim(x), 1) * 1440 + imp_dura_zh(trim(x), 2) * 60
+              + imp_dura_zh(trim(x), 3)
+    END;
+
+-- Gender (GB/T 2261.1): 1 男, 2 女, 0 未知, 9 未说明.
+CREATE OR REPLACE TEMP MACRO imp_gend(x) AS
+    CASE upper(trim(x))
+        WHEN '1' THEN '1' WHEN '男' THEN '1' WHEN '男性' THEN '1' WHEN 'M' THEN '1' WHEN 'MALE' THEN '1'
+        WHEN '2' THEN '2' WHEN '女' THEN '2' WHEN '女性' THEN '2' WHEN 'F' THEN '2' WHEN 'FEMALE' THEN '2'
+        WHEN '0' THEN '0' WHEN '未知' THEN '0' WHEN '未知的性别' THEN '0'
+        WHEN '9' THEN '9' WHEN '未说明' THEN '9' WHEN '未说明的性别' THEN '9'
+    END;
+
+-- Yes/no marks (主诊断标志, 主手术标志).
+CREATE OR REPLACE TEMP MACRO imp_flag(x) AS
+    CASE lower(trim(x))
+        WHEN '1' THEN TRUE WHEN '是' THEN TRUE WHEN 'y' THEN TRUE WHEN 'yes' THEN TRUE
+        WHEN 'true' THEN TRUE WHEN 't' THEN TRUE
+        WHEN '0' THEN FALSE WHEN '否' THEN FALSE WHEN 'n' THEN FALSE WHEN 'no' THEN FALSE
+        WHEN 'false' THEN FALSE WHEN 'f' THEN FALSE
+    END;
+
+-- Hospital level (医院级别): 一级/二级/三级, 1/2/3, 三甲, 三级甲等, 二乙 ... -> '1' | '2' | '3'.
+CREATE OR REPLACE TEMP MACRO imp_hosp_lv(x) AS
+    CASE WHEN regexp_full_match(upper(trim(x)), '(一|1|I)级?(特等|甲等|乙等|丙等|甲|乙|丙)?(医院)?') THEN '1'
+         WHEN regexp_full_match(upper(trim(x)), '(二|2|II)级?(甲等|乙等|丙等|甲|乙|丙)?(医院)?') THEN '2'
+         WHEN regexp_full_match(upper(trim(x)), '(三|3|III)级?(特等|甲等|乙等|丙等|甲|乙|丙)?(医院)?') THEN '3'
+    END;
+
+-- A joined list cell ("K35.8|I10", "K35.8, I10") as a list of codes.
+-- regexp_split_to_array: DuckDB/PostgreSQL; Spark: split(x, pattern).
+CREATE OR REPLACE TEMP MACRO imp_split(x) AS
+    regexp_split_to_array(imp_text(x), '\s*[|,，;；]\s*');

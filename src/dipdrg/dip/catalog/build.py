@@ -1,0 +1,194 @@
+"""Build a local DIP catalog pack from history (DESIGN §4.2–4.3, §4.6).
+
+The work is a fixed sequence of set-based SQL steps (the numbered ``.sql`` files beside this
+module, one rule each) over temporary tables of the workspace connection; Python only orders
+the steps, binds the policy values and writes the pack. The whole build runs inside
+``Workspace.run("dip-catalog", ...)`` so the workspace records which inputs and values made the
+pack, and the pack directory appears only when every step has succeeded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from dipdrg.dip.catalog.params import CatalogParams, read_params
+from dipdrg.dip.score.aux import case_subtypes
+from dipdrg.dip.score.exact import install_macros
+from dipdrg.dip.score.point_value import YearTotal, budget_point_value
+from dipdrg.dip.score.steps import run_step
+from dipdrg.errors import UserError
+from dipdrg.policy.loader import Policy
+from dipdrg.workspace.store import Workspace
+
+PKG = "dipdrg.dip.catalog"
+
+STATUS_NAMES = {
+    "ok": "纳入测算",
+    "no_year": "缺少出院（结算）日期",
+    "no_principal_dx": "无有效主要诊断",
+    "no_cost": "医疗费总额缺失或为负",
+    "invalid_procedure": "主要手术操作编码无法识别",
+}
+
+
+@dataclass
+class BuildResult:
+    """What a build produced: the pack, its headline figures and the run that recorded it."""
+
+    run_id: str
+    pack_dir: Path
+    params: CatalogParams
+    threshold: int
+    region_mean: Decimal
+    point_value: Decimal
+    status_counts: dict[str, int]
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+def _stats(con: duckdb.DuckDBPyConnection, into: str, p: CatalogParams, *, trimmed: bool,
+           keep_sums: str | None = None) -> None:
+    """Shared statistics over the view ``cat_stat_input``: yearly sums, then weighted means."""
+    if trimmed:
+        run_step(con, PKG, "stats_year_sums_trimmed.sql", trim_lower=p.trim_lower,
+                 trim_upper=p.trim_upper, trim_min_cases=p.trim_min_cases)
+    else:
+        run_step(con, PKG, "stats_year_sums.sql")
+    if keep_sums:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {keep_sums} AS SELECT * FROM cat_year_sums")
+    run_step(con, PKG, "stats_weighted.sql")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT * FROM cat_stat_result")
+
+
+def _small_table(con: duckdb.DuckDBPyConnection, name: str, column: str, values: list[Any], sql_type: str) -> None:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({column} {sql_type})")
+    if values:
+        con.executemany(f"INSERT INTO {name} VALUES (?)", [(v,) for v in values])
+
+
+def history_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """sha256 of what the history is made of: the imports (file hashes), case count and total."""
+    imports = con.execute("SELECT import_id, sha256 FROM imports ORDER BY import_id").fetchall()
+    count, total = con.execute("SELECT COUNT(*), SUM(medfee_sumamt) FROM cases").fetchone()
+    lists = con.execute("SELECT list_id, sha256 FROM code_lists ORDER BY list_id").fetchall()
+    text = json.dumps({"imports": imports, "cases": count, "total": str(total), "code_lists": lists},
+                      ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def run_build_steps(con: duckdb.DuckDBPyConnection, p: CatalogParams) -> dict[str, Any]:
+    """Run every build step on ``con``; leaves the ``cat_*`` temp tables the pack is written from."""
+    install_macros(con)
+    con.execute("CREATE OR REPLACE TEMP TABLE cat_year_weights (case_year INTEGER, weight DECIMAL(18,6))")
+    con.executemany("INSERT INTO cat_year_weights VALUES (?, ?)", list(p.year_weights.items()))
+
+    run_step(con, PKG, "01_related_terms.sql")
+    run_step(con, PKG, "02_history.sql", year_basis=p.year_basis)
+    status = dict(con.execute("SELECT status, COUNT(*) FROM cat_history GROUP BY status").fetchall())
+    if not status.get("ok"):
+        years = "、".join(map(str, p.year_weights))
+        raise UserError(f"测算年度（{years}）没有可用的历史病例（请检查是否已导入结算清单、年度是否正确）", field="--years")
+
+    threshold = p.threshold
+    if p.threshold_mode == "coverage":
+        run_step(con, PKG, "03_threshold_coverage.sql", coverage_target=p.coverage_target)
+        threshold = int(con.execute("SELECT threshold FROM cat_threshold").fetchone()[0])
+
+    run_step(con, PKG, "04_combo_input.sql")
+    _stats(con, "cat_combo_stats", p, trimmed=True)
+    run_step(con, PKG, "05_combo_decisions.sql", threshold=threshold, related_share=p.related_share)
+    run_step(con, PKG, "06_case_groups.sql", threshold=threshold)
+
+    run_step(con, PKG, "07_group_input.sql")
+    _stats(con, "cat_group_stats", p, trimmed=True)
+    run_step(con, PKG, "07_region_input.sql")
+    _stats(con, "cat_region_stats", p, trimmed=False)
+    if p.score_method == "reference_group":
+        found = con.execute("SELECT COUNT(*) FROM cat_group_stats WHERE set_key = ?", [p.reference_group]).fetchone()[0]
+        if not found:
+            raise UserError(f"基准病种 {p.reference_group} 不在本次测算生成的病种中", field="dip.score.reference_group")
+    run_step(con, PKG, "08_scores.sql", score_method=p.score_method, scale=p.scale,
+             reference_group=p.reference_group, fixed_amount=p.fixed_amount)
+
+    _small_table(con, "cat_primary_list", "group_code", list(p.primary_care_groups), "VARCHAR")
+    _small_table(con, "cat_primary_levels", "hosp_lv", list(p.primary_care_levels), "VARCHAR")
+    run_step(con, PKG, "09_primary_care.sql", primary_care_mode=p.primary_care_mode,
+             max_cv=p.primary_care_max_cv, min_share=p.primary_care_min_share)
+
+    run_step(con, PKG, "10_coefficient_input.sql", per_group=p.per_group)
+    _stats(con, "cat_coef_stats", p, trimmed=False, keep_sums="cat_coef_year_sums")
+    run_step(con, PKG, "11_coefficients.sql", per_group_min_cases=p.per_group_min_cases)
+
+    case_subtypes(con, "SELECT setl_id FROM cat_case_groups WHERE group_code IS NOT NULL", p.severity_los_days)
+    _small_table(con, "cat_aux_kinds", "aux_kind", list(p.aux_kinds), "VARCHAR")
+    run_step(con, PKG, "12_aux_input.sql")
+    run_step(con, PKG, "stats_year_sums.sql")
+    con.execute("CREATE OR REPLACE TEMP TABLE cat_aux_sub_sums AS SELECT * FROM cat_year_sums")
+    run_step(con, PKG, "13_aux_rest_sums.sql")
+    run_step(con, PKG, "stats_weighted.sql")
+    con.execute("CREATE OR REPLACE TEMP TABLE cat_aux_stats AS SELECT * FROM cat_stat_result")
+    run_step(con, PKG, "14_aux_types.sql", min_cases=p.aux_min_cases, group_cv_min=p.aux_group_cv_min,
+             cv_reduction=p.aux_cv_reduction)
+
+    run_step(con, PKG, "15_point_value_years.sql")
+    years = con.execute("SELECT case_year, cost, score FROM cat_pv_years").fetchall()
+    point_value = budget_point_value(YearTotal(y, p.year_weights[y], c, s) for y, c, s in years)
+    region_mean = con.execute("SELECT mean_cost FROM cat_region_stats").fetchone()[0]
+    run_step(con, PKG, "16_pack_groups.sql")
+    return {"threshold": threshold, "status": status, "point_value": point_value, "region_mean": region_mean}
+
+
+def build_catalog(
+    ws: Workspace,
+    years: list[int],
+    policy: Policy,
+    out_dir: Path,
+    *,
+    previous: Path | None = None,
+    report: Path | None = None,
+    pack_id: str | None = None,
+    version: str | None = None,
+) -> BuildResult:
+    """Build the local catalog of ``years`` into the new pack directory ``out_dir``."""
+    from dipdrg.dip.catalog.pack import write_manifest_file, write_tables
+    from dipdrg.dip.catalog.report import build_report
+
+    out_dir = Path(out_dir)
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise UserError("输出目录已存在且非空；请指定新的病种库目录", file=out_dir)
+    params = read_params(policy, years)
+    parameters = {**policy.used("region"), **policy.used("dip")}
+    inputs = {"history": history_fingerprint(ws.con), "policy": policy.values_hash()}
+    if previous is not None:
+        from dipdrg.dip.pack.manifest import pack_sha256, read_manifest
+
+        read_manifest(Path(previous))
+        inputs["previous_pack"] = pack_sha256(Path(previous))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent if out_dir.parent.exists() else None))
+    try:
+        with ws.run("dip-catalog", inputs=inputs, parameters=parameters) as run_id:
+            figures = run_build_steps(ws.con, params)
+            result = BuildResult(
+                run_id=run_id, pack_dir=out_dir, params=params, threshold=figures["threshold"],
+                region_mean=figures["region_mean"], point_value=figures["point_value"],
+                status_counts=figures["status"],
+            )
+            write_tables(ws.con, staging)
+            result.figures = build_report(ws.con, staging, result, previous=previous, xlsx=report)
+            write_manifest_file(staging, result, policy, inputs, pack_id=pack_id, version=version)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        if out_dir.exists():
+            out_dir.rmdir()
+        staging.rename(out_dir)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return result

@@ -1,0 +1,1 @@
+"""DIP grouping: set-based SQL steps (workspace and file mode) and the single-case path."""

@@ -1,0 +1,27 @@
+-- Exact decimal division with ROUND_HALF_UP (DESIGN §4.6 "Rounding": Decimal, half up, never
+-- float). DuckDB divides DECIMALs in DOUBLE, so these macros divide exactly on 128-bit integers:
+-- a and b are scaled to integers (×10^14), then q = (2·|A|·10^d + |B|) div (2·|B|) is |a/b|
+-- rounded half up to d decimals; the sign is restored (half away from zero).
+-- Portable equivalent (engines with exact DECIMAL division: Spark, PostgreSQL):
+--     ROUND(CAST(a AS DECIMAL(38,18)) / b, d)
+-- Valid for |a|, |b| < 10^11 with at most 14 decimals (costs, sums and scores of a region).
+CREATE OR REPLACE TEMP MACRO dip_int14(a) AS
+    CAST(FLOOR(CAST(a AS DECIMAL(38,14))) AS HUGEINT) * CAST(100000000000000 AS HUGEINT)
+    + CAST((CAST(a AS DECIMAL(38,14)) - FLOOR(CAST(a AS DECIMAL(38,14)))) * 100000000000000 AS HUGEINT);
+
+CREATE OR REPLACE TEMP MACRO dip_divq(a, b, p) AS
+    CAST(SIGN(a) * SIGN(b) AS HUGEINT)
+    * ((2 * ABS(dip_int14(a)) * CAST(p AS HUGEINT) + ABS(dip_int14(b))) // (2 * ABS(dip_int14(b))));
+
+CREATE OR REPLACE TEMP MACRO dip_div2(a, b) AS
+    CASE WHEN a IS NULL OR b IS NULL OR b = 0 THEN NULL
+         ELSE CAST(dip_divq(a, b, 100) AS DECIMAL(38,0)) * CAST(0.01 AS DECIMAL(3,2)) END;
+
+CREATE OR REPLACE TEMP MACRO dip_div4(a, b) AS
+    CASE WHEN a IS NULL OR b IS NULL OR b = 0 THEN NULL
+         ELSE CAST(dip_divq(a, b, 10000) AS DECIMAL(38,0)) * CAST(0.0001 AS DECIMAL(5,4)) END;
+
+CREATE OR REPLACE TEMP MACRO dip_div12(a, b) AS
+    CASE WHEN a IS NULL OR b IS NULL OR b = 0 THEN NULL
+         ELSE CAST(dip_divq(a, b, 1000000000000) AS DECIMAL(38,0))
+              * CAST(0.000000000001 AS DECIMAL(13,12)) END;

@@ -1,0 +1,90 @@
+"""Set-based CHS-DRG grouping: the ``sql/`` steps run on DuckDB over a whole batch.
+
+The steps read three input tables (``drg_case``, ``drg_dx``, ``drg_proc``) built either from
+the workspace (``input_workspace.sql``) or from a case file (``input_file.sql``), and the
+pack's lookup tables (``pack_prepare.sql``); they leave ``drg_result`` (case_key, status,
+reason, mdc, adrg, drg). Nothing here loops over cases.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import duckdb
+import pyarrow as pa
+
+from dipdrg.drg.pack import DrgPack, parse_category_rule
+from dipdrg.drg.vocabulary import ATOMS, LEVELS, SEVERITY_RULES
+
+LEVEL_RANK = {"mcc": 2, "cc": 1, "none": 0}
+CASE_STEPS = ("s10_checks", "s20_proc_flags", "s30_mdc_entry", "s40_adrg_match",
+              "s50_adrg_choice", "s60_severity", "s70_result")
+TEMP_PREFIXES = ("pk_", "drg_")
+
+
+def sql(name: str) -> str:
+    """The text of one step file in ``sql/``."""
+    return resources.files("dipdrg.drg").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    con.register(f"{name}_view", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_view")
+    con.unregister(f"{name}_view")
+
+
+def prepare_pack(con: duckdb.DuckDBPyConnection, pack: DrgPack) -> None:
+    """Load the pack's tables and the vocabulary into temp tables and build the lookups."""
+    for name, table in pack.tables.items():
+        _register(con, f"pk_raw_{name}", table)
+    _register(con, "pk_switch", pa.table({
+        "qy_enabled": [pack.switches["qy_enabled"]],
+        "fall_through": [pack.switches["fall_through_after_mdc"]],
+        "code_mapping": [pack.switches["code_mapping"]],
+    }))
+    _register(con, "pk_vocab_atom", pa.table({
+        "atom": [a.name for a in ATOMS.values()],
+        "side": [a.side for a in ATOMS.values()],
+        "position": [a.position for a in ATOMS.values()],
+    }))
+    rules = [(rule, LEVEL_RANK[level]) for rule, levels in SEVERITY_RULES.items()
+             for level in LEVELS if level in levels]
+    _register(con, "pk_vocab_severity", pa.table({
+        "rule": [r for r, _ in rules], "level_rank": pa.array([n for _, n in rules], pa.int32()),
+    }))
+    # proc_category_rule '1&2|1&3&4' as rows (adrg, clause_no, category, clause_size)
+    clauses: dict[str, list] = {"adrg": [], "clause_no": [], "category": [], "clause_size": []}
+    for row in pack.rows("adrg"):
+        for number, clause in enumerate(parse_category_rule(row["proc_category_rule"]) or [], 1):
+            for category in sorted(clause):
+                clauses["adrg"].append(row["adrg"])
+                clauses["clause_no"].append(number)
+                clauses["category"].append(category)
+                clauses["clause_size"].append(len(clause))
+    _register(con, "pk_cat_clause", pa.table({
+        "adrg": pa.array(clauses["adrg"], pa.string()),
+        "clause_no": pa.array(clauses["clause_no"], pa.int32()),
+        "category": pa.array(clauses["category"], pa.string()),
+        "clause_size": pa.array(clauses["clause_size"], pa.int32()),
+    }))
+    con.execute(sql("pack_prepare"))
+
+
+def run_steps(con: duckdb.DuckDBPyConnection, pack: DrgPack) -> None:
+    """Group the cases in drg_case/drg_dx/drg_proc into drg_result."""
+    if pack.switches["code_mapping"]:
+        con.execute(sql("s15_map_codes"))
+    else:
+        con.execute("CREATE OR REPLACE TEMP TABLE drg_unmapped (case_key BIGINT)")
+    for step in CASE_STEPS:
+        con.execute(sql(step))
+
+
+def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temp tables of a grouping so the connection is left as found."""
+    names = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary"
+    ).fetchall()
+    for (name,) in names:
+        if name.startswith(TEMP_PREFIXES):
+            con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -1,0 +1,108 @@
+"""Run the quality catalogue over every case of a workspace, set-based.
+
+One run = three SQL steps inside ``Workspace.run("quality", ...)``:
+
+1. ``rules/_base.sql`` builds the temporary table ``qc_case`` (one pass over cases, diagnoses
+   and procedures computing what several rules share), and ``conflicts.csv`` is loaded into the
+   temporary table ``qc_conflicts``;
+2. the findings of the previous run are deleted — ``quality_findings`` always holds the
+   findings of the latest run for every case (older runs stay listed in ``runs``);
+3. one ``INSERT … SELECT`` UNION ALLs every rule file, tagging each row with the rule's id,
+   severity and dimension from the catalogue.
+
+Policy values are bound as named parameters (``$upload_deadline_days`` = ``quality.upload_deadline_days``).
+A failure anywhere rolls back the whole run, old findings included.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from dipdrg.policy import Policy
+from dipdrg.quality.catalogue import Rule, base_sql, catalogue_sha256, load_conflicts, load_rules
+from dipdrg.workspace import Workspace
+
+PARAMETER_PREFIX = "quality."
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (catalogue values are validated, but quote them properly anyway)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def findings_sql(rules: tuple[Rule, ...]) -> str:
+    """The single INSERT that writes the findings of every rule (DuckDB named parameters)."""
+    branches = [
+        f"SELECT {_literal(r.id)} AS rule_id, {_literal(r.severity)} AS severity, "
+        f"{_literal(r.dimension)} AS dimension, r.setl_id, r.field, r.detail\n"
+        f"FROM (\n{r.sql}\n) AS r"
+        for r in rules
+    ]
+    return (
+        "INSERT INTO quality_findings (run_id, setl_id, rule_id, severity, dimension, field, detail)\n"
+        "SELECT $run_id, f.setl_id, f.rule_id, f.severity, f.dimension, f.field, f.detail\nFROM (\n"
+        + "\nUNION ALL\n".join(branches)
+        + "\n) AS f"
+    )
+
+
+def bound_parameters(rules: tuple[Rule, ...], policy: Policy) -> dict[str, Any]:
+    """Policy value of every ``$name`` the rules use (``quality.<name>``)."""
+    names = sorted({name for rule in rules for name in rule.parameters})
+    return {name: policy.get(PARAMETER_PREFIX + name) for name in names}
+
+
+def _fingerprint(con: Any, query: str) -> str:
+    rows = con.execute(query).fetchall()
+    return hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()
+
+
+def input_hashes(ws: Workspace) -> dict[str, str]:
+    """Cheap fingerprints of what the run reads: imported files behind the cases and the
+    registry (their sha256s and row counts), the loaded code lists, and the rule files."""
+    con = ws.con
+    return {
+        "cases": _fingerprint(con, """
+            SELECT c.import_id, i.sha256, COUNT(*) FROM cases c
+            LEFT JOIN imports i ON i.import_id = c.import_id
+            GROUP BY c.import_id, i.sha256 ORDER BY c.import_id"""),
+        "hospitals": _fingerprint(con, """
+            SELECT COUNT(*), MIN(import_id), MAX(import_id) FROM hospitals"""),
+        "codes": _fingerprint(con, "SELECT list_id, sha256 FROM code_lists ORDER BY list_id"),
+        "rules": catalogue_sha256(),
+    }
+
+
+def run_quality(ws: Workspace, policy: Policy) -> str:
+    """Check every case of the workspace against the catalogue; return the run id."""
+    rules = load_rules()
+    params = bound_parameters(rules, policy)
+    insert = findings_sql(rules)
+    with ws.run("quality", inputs=input_hashes(ws), parameters=policy.used(PARAMETER_PREFIX)) as run_id:
+        con = ws.con
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE qc_conflicts (kind VARCHAR, category VARCHAR, sex VARCHAR,"
+            " age_min INTEGER, age_max INTEGER, age_unit VARCHAR, label VARCHAR)"
+        )
+        con.executemany("INSERT INTO qc_conflicts VALUES (?, ?, ?, ?, ?, ?, ?)", list(load_conflicts()))
+        con.execute("CREATE OR REPLACE TEMP TABLE qc_case AS\n" + base_sql())
+        con.execute("DELETE FROM quality_findings")
+        con.execute(insert, {"run_id": run_id, **params})
+        con.execute("DROP TABLE qc_case")
+        con.execute("DROP TABLE qc_conflicts")
+    return run_id
+
+
+def run_summary(ws: Workspace) -> dict[str, Any]:
+    """Totals of the current findings for the CLI: cases, cases with errors/warnings, per rule."""
+    con = ws.con
+    cases = con.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
+    with_error, with_warning = con.execute("""
+        SELECT COUNT(DISTINCT CASE WHEN severity = 'error' THEN setl_id END),
+               COUNT(DISTINCT CASE WHEN severity = 'warning' THEN setl_id END)
+        FROM quality_findings""").fetchone()
+    per_rule = dict(con.execute(
+        "SELECT rule_id, COUNT(*) FROM quality_findings GROUP BY rule_id ORDER BY rule_id"
+    ).fetchall())
+    return {"cases": cases, "with_error": with_error, "with_warning": with_warning, "per_rule": per_rule}
