@@ -59,6 +59,7 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     with tempfile.TemporaryDirectory() as tmp:
         ws = init_workspace(tmp)
+        ws.con.execute("SET enable_progress_bar = false")
         ws.con.execute("INSERT INTO hospitals SELECT 'H' || CAST(i AS VARCHAR), '医院', '2', '综合', NULL, 'b' FROM range(290) t(i)")
         start = time.perf_counter()
         for sql in (CASES_SQL, DX_SQL, PX_SQL):

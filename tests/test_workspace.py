@@ -31,7 +31,9 @@ def test_older_workspace_is_migrated(tmp_path: Path) -> None:
     ws = init_workspace(tmp_path / "w")
     # simulate a workspace created before the last migration existed
     ws.con.execute("UPDATE dipdrg_meta SET value = '0' WHERE key = 'schema_version'")
-    for (name,) in ws.con.execute("SELECT table_name FROM information_schema.tables WHERE table_name <> 'dipdrg_meta'").fetchall():
+    for (name,) in ws.con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
+        ws.con.execute(f'DROP VIEW "{name}"')
+    for (name,) in ws.con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name <> 'dipdrg_meta'").fetchall():
         ws.con.execute(f'DROP TABLE "{name}"')
     ws.close()
     ws = open_workspace(tmp_path / "w")

@@ -12,7 +12,9 @@ from pathlib import Path
 from dipdrg.cases.columns import map_columns, require_columns
 from dipdrg.cases.fields import HOSPITAL_FIELDS
 from dipdrg.cases.readers import read_table, sql_literal
-from dipdrg.cases.settlements import ImportResult, _already_imported, _count, _drop_temp, _record, file_sha256
+from dipdrg.cases.accounting import (
+    ImportResult, already_imported, check_file, count_of, drop_temp, file_sha256, record_import,
+)
 from dipdrg.cases import staging
 from dipdrg.cases.steps import run_step
 from dipdrg.workspace import Workspace
@@ -23,16 +25,13 @@ def import_hospitals(
 ) -> ImportResult:
     """Import one registry file in one transaction; return its account."""
     path = Path(path)
-    if not path.is_file():
-        from dipdrg.errors import UserError
-
-        raise UserError("文件不存在" if not path.exists() else "不是文件（可能是目录）", file=path)
+    check_file(path)
     sha = file_sha256(path)
+    previous = already_imported(ws.con, "hospital", sha)
+    if previous:
+        return ImportResult(previous, "hospital", path, "-", skipped=True)
     with ws.run("import-hospitals", inputs={str(path): sha}) as run_id:
         con = ws.con
-        previous = _already_imported(con, "hospital", sha)
-        if previous:
-            return ImportResult(previous, "hospital", path, "-", skipped=True)
         run_step(con, "macros")
         source = read_table(con, path, "imp_src", fmt=fmt, encoding=encoding, sheet=sheet)
         cmap = map_columns(source.columns, HOSPITAL_FIELDS, file=path)
@@ -47,12 +46,12 @@ def import_hospitals(
                  raw_select=staging.raw_select(source), rejects=rejects)
         result = ImportResult(
             import_id, "hospital", path, source.format, rows_read=source.rows_read,
-            loaded=_count(con, "SELECT count(*) FROM imp_outcome WHERE outcome = 'load'"),
-            duplicates=_count(con, "SELECT count(*) FROM imp_outcome WHERE outcome = 'duplicate'"),
-            quarantined=_count(con, "SELECT count(*) FROM (SELECT source_row FROM imp_problem UNION "
+            loaded=count_of(con, "SELECT count(*) FROM imp_outcome WHERE outcome = 'load'"),
+            duplicates=count_of(con, "SELECT count(*) FROM imp_outcome WHERE outcome = 'duplicate'"),
+            quarantined=count_of(con, "SELECT count(*) FROM (SELECT source_row FROM imp_problem UNION "
                                     "SELECT source_row FROM imp_outcome WHERE outcome = 'conflict')"),
             encoding=source.encoding, ignored_columns=cmap.ignored,
         )
-        _record(con, result, sha)
-        _drop_temp(con)
+        record_import(con, result, sha)
+        drop_temp(con)
     return result

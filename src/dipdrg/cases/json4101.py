@@ -145,8 +145,8 @@ def read_json4101(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Sou
             CREATE OR REPLACE TEMP TABLE {table}_icu_sum AS
             SELECT source_row,
                    CASE WHEN count(scs_cutd_sum_dura) = 1 THEN min(scs_cutd_sum_dura)
-                        WHEN count(imp_minutes(scs_cutd_sum_dura)) = count(scs_cutd_sum_dura)
-                        THEN CAST(sum(imp_minutes(scs_cutd_sum_dura)) AS VARCHAR)
+                        WHEN count(imp_minutes(imp_text(scs_cutd_sum_dura))) = count(scs_cutd_sum_dura)
+                        THEN CAST(sum(imp_minutes(imp_text(scs_cutd_sum_dura))) AS VARCHAR)
                         ELSE string_agg(scs_cutd_sum_dura, '+') END AS icu_minutes
             FROM {table}_icu GROUP BY source_row
         """)

@@ -88,15 +88,17 @@ def detect_encoding(path: Path, requested: str = "auto") -> str:
     """'utf-8' or 'gbk' (read as GB18030, its superset) from the first megabyte.
 
     A file that is mostly valid UTF-8 stays UTF-8 even with a few bad rows: those rows are
-    quarantined by the CSV reader. A file mostly undecodable as UTF-8 is GBK.
+    quarantined by the CSV reader (IMP-012). A file mostly undecodable as UTF-8 is GBK.
     """
     if requested not in ENCODINGS:
         raise UserError(f"不支持的编码 {requested}（可选：auto、utf-8、gbk）", file=path)
     sample = path.open("rb").read(SAMPLE_BYTES)
     text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=False)
     bad = text.count("\ufffd")
-    good = sum(1 for ch in text if ord(ch) > 127) - bad
-    looks_utf8 = bad == 0 or good > 4 * bad
+    # GBK bytes read as UTF-8 give many bad sequences and almost no valid CJK characters;
+    # a UTF-8 file with a few broken rows has far more valid CJK characters than bad ones.
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    looks_utf8 = bad == 0 or cjk >= bad
     gbk_ok = _decodes(sample, "gb18030")
     if requested == "utf-8":
         if not looks_utf8:
@@ -156,16 +158,17 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: s
         )
         try:
             con.execute(f"DROP TABLE IF EXISTS {table}_rj; DROP TABLE IF EXISTS {table}_rjs")
-            # rowid order is file order (CREATE TABLE AS preserves insertion order).
+            # row_number() OVER () numbers rows in scan order, which is file order
+            # (insertion order is preserved); + 1 for the header line.
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table}_read AS "
-                f"SELECT * FROM read_csv({sql_literal(data_path)}, {options})"
+                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT row_number() OVER () + 1 AS source_row, * "
+                f"FROM read_csv({sql_literal(data_path)}, {options})"
             )
         except duckdb.Error as exc:
             raise UserError(f"无法按 CSV 读取：{exc}", file=path) from exc
     columns = [c for (c,) in con.execute(
-        f"SELECT column_name FROM (DESCRIBE {table}_read)").fetchall()]
-    _csv_row_numbers(con, table, columns)
+        f"SELECT column_name FROM (DESCRIBE {table})").fetchall()][1:]
+    _csv_row_numbers(con, table)
     if replaced:
         _flag_replacement_chars(con, table, columns)
     rows = con.execute(
@@ -174,14 +177,13 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: s
     return Source(path, table, "csv", columns, rows, enc)
 
 
-def _csv_row_numbers(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
-    """Give accepted rows their file line number, skipping the lines DuckDB rejected.
+def _csv_row_numbers(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Collect rejected lines and shift the line numbers of the rows after them.
 
     DuckDB reports a rejected record by its line (header = 1). Accepted row k (1-based) lies
     after rejected record i exactly when fewer than k rows were accepted before it, i.e.
     (line_i - 1) - i < k; so its line is k + 1 + that count.
     """
-    cols = ", ".join(f"r.{quote_ident(c)}" for c in columns)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table}_rejects AS
         SELECT CAST(line AS BIGINT) AS source_row,
@@ -196,15 +198,15 @@ def _csv_row_numbers(con: duckdb.DuckDBPyConnection, table: str, columns: list[s
                json_object('line', min(csv_line)) AS raw
         FROM {table}_rj GROUP BY line
     """)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {table} AS
-        WITH acc AS (SELECT row_number() OVER (ORDER BY rowid) AS k, * FROM {table}_read),
-             gaps AS (SELECT source_row - 1 - row_number() OVER (ORDER BY source_row) AS g
-                      FROM {table}_rejects)
-        SELECT r.k + 1 + (SELECT count(*) FROM gaps WHERE gaps.g < r.k) AS source_row, {cols}
-        FROM acc r
-    """)
-    con.execute(f"DROP TABLE {table}_read; DROP TABLE {table}_rj; DROP TABLE {table}_rjs")
+    if con.execute(f"SELECT count(*) FROM {table}_rejects").fetchone()[0]:
+        con.execute(f"""
+            UPDATE {table} SET source_row = source_row + (
+                SELECT count(*) FROM (
+                    SELECT source_row - 1 - row_number() OVER (ORDER BY source_row) AS g
+                    FROM {table}_rejects) gaps
+                WHERE gaps.g < {table}.source_row - 1)
+        """)
+    con.execute(f"DROP TABLE {table}_rj; DROP TABLE {table}_rjs")
 
 
 def _flag_replacement_chars(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:

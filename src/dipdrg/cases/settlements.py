@@ -16,13 +16,14 @@ Empty values are never blocking except setl_id / fixmedins_code (IMP-001/002).
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import duckdb
 
+from dipdrg.cases.accounting import (
+    ImportResult, already_imported, check_file, count_of, drop_temp, file_sha256, record_import,
+)
 from dipdrg.cases.columns import ColumnMap, map_columns, require_columns
 from dipdrg.cases.fields import (
     ALL_FIELDS, DIAGNOSIS_FIELDS, LIST_FIELDS, NUMBERED_PREFIXES, PROCEDURE_FIELDS,
@@ -39,40 +40,26 @@ Progress = Callable[[str], None]
 LABELS = {f.name: (f.labels[0] if f.labels else f.name) for f in ALL_FIELDS}
 
 
-@dataclass
-class ImportResult:
-    """The account of one imported file (mirrors its ``imports`` row)."""
-
-    import_id: str
-    kind: str
-    file: Path
-    format: str
-    rows_read: int = 0
-    loaded: int = 0
-    quarantined: int = 0
-    duplicates: int = 0
-    skipped: bool = False
-    encoding: str = "utf-8"
-    ignored_columns: list[str] = field(default_factory=list)
-
-
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def _typed_columns() -> tuple[str, str]:
-    """(typed projection, problem condition) for every field, from the field registry."""
-    typed, problems = [], ["imp_text(setl_id) IS NULL", "imp_text(fixmedins_code) IS NULL"]
+def _typed_sql() -> dict[str, str]:
+    """Placeholders of typed.sql, generated from the field registry (types and names)."""
+    texts, typed, kept = [], [], []
+    problems = ["setl_id IS NULL", "fixmedins_code IS NULL"]
     for f in ALL_FIELDS:
+        texts.append(f"imp_text({f.name}) AS {f.name}")
         kind = CODED_FIELDS.get(f.name, f.type)
         if kind == "str":
-            typed.append(f"imp_text({f.name}) AS {f.name}")
+            typed.append(f.name)
             continue
-        macro = TYPE_RULES[kind][0]
-        typed.append(f"{macro}(imp_text({f.name})) AS {f.name}")
-        problems.append(f"(imp_text({f.name}) IS NOT NULL AND {macro}(imp_text({f.name})) IS NULL)")
-    return ",\n       ".join(typed), "\n        OR ".join(problems)
+        typed.append(f"{TYPE_RULES[kind][0]}({f.name}) AS {f.name}")
+        kept.append(f"{f.name} AS {f.name}__text")
+        problems.append(f"({f.name}__text IS NOT NULL AND {f.name} IS NULL)")
+    return {
+        "texts": ", ".join(texts),
+        "typed_columns": ",\n           ".join(typed),
+        "kept_texts": ", ".join(kept),
+        "typed_names": ", ".join(f.name for f in ALL_FIELDS),
+        "problem_condition": "\n        OR ".join(problems),
+    }
 
 
 def _field_checks() -> str:
@@ -101,26 +88,6 @@ def _case_text() -> str:
     return " || chr(31) || ".join(
         f"coalesce(CAST(t.{f.name} AS VARCHAR), chr(1))" for f in ALL_FIELDS
     )
-
-
-def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop this import's TEMP views and tables (names start with imp_)."""
-    for (name,) in con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE temporary AND starts_with(view_name, 'imp_')"
-    ).fetchall():
-        con.execute(f'DROP VIEW IF EXISTS "{name}"')
-    for (name,) in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'imp_')"
-    ).fetchall():
-        con.execute(f'DROP TABLE IF EXISTS "{name}"')
-
-
-def _already_imported(con, kind: str, sha: str) -> str | None:
-    row = con.execute(
-        "SELECT import_id FROM imports WHERE kind = ? AND sha256 = ? ORDER BY imported_at LIMIT 1",
-        [kind, sha],
-    ).fetchone()
-    return row[0] if row else None
 
 
 def _map_main(source: Source, hospital: str | None, allow_missing: bool) -> ColumnMap:
@@ -184,23 +151,6 @@ def _normalise_codes(con) -> None:
     build_code_map(con, "procedure", "SELECT DISTINCT oprn_code_raw AS raw FROM imp_op", "imp_op_map")
 
 
-def _count(con, sql: str) -> int:
-    return int(con.execute(sql).fetchone()[0])
-
-
-def _record(con, result: ImportResult, sha: str) -> None:
-    if result.rows_read != result.loaded + result.quarantined + result.duplicates:
-        raise RuntimeError(
-            f"导入计数不平衡：{result.file} 读入 {result.rows_read} ≠ 载入 {result.loaded} + "
-            f"隔离 {result.quarantined} + 重复 {result.duplicates}"
-        )
-    con.execute(
-        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, current_timestamp, ?, ?, ?, ?)",
-        [result.import_id, result.kind, str(result.file), sha, result.format,
-         result.rows_read, result.loaded, result.quarantined, result.duplicates],
-    )
-
-
 def _import_file(
     con, path: Path, import_id: str, shas: dict[Path, str], *, side: dict[str, Path], fmt: str,
     encoding: str, sheet: str | None, hospital: str | None, allow_missing: bool, step: Progress,
@@ -214,8 +164,7 @@ def _import_file(
         staging.create_flat_lists(con, source, cmap)
     side_sources = _stage_lists(con, source, cmap, side, fmt, encoding)
     step(f"类型转换与校验 {path.name}")
-    typed, condition = _typed_columns()
-    run_step(con, "typed", typed_columns=typed, problem_condition=condition)
+    run_step(con, "typed", **_typed_sql())
     run_step(con, "lists_typed")
     run_step(con, "problems", field_checks=_field_checks(), rejects=f"{source.table}_rejects")
     step(f"查重 {path.name}")
@@ -236,12 +185,12 @@ def _import_file(
              rejects=f"{source.table}_rejects")
     result = ImportResult(
         import_id, "settlement", path, source.format, rows_read=source.rows_read,
-        loaded=_count(con, "SELECT count(*) FROM imp_outcome WHERE outcome = 'load'"),
-        duplicates=_count(con, "SELECT count(*) FROM imp_outcome WHERE outcome = 'duplicate'"),
-        quarantined=_count(con, f"SELECT count(*) FROM {quarantined_rows}"),
+        loaded=count_of(con, "SELECT count(*) FROM imp_outcome WHERE outcome = 'load'"),
+        duplicates=count_of(con, "SELECT count(*) FROM imp_outcome WHERE outcome = 'duplicate'"),
+        quarantined=count_of(con, f"SELECT count(*) FROM {quarantined_rows}"),
         encoding=source.encoding, ignored_columns=cmap.ignored,
     )
-    _record(con, result, shas[path])
+    record_import(con, result, shas[path])
     results = [result]
     for n, (key, side_source) in enumerate(side_sources.items(), start=1):
         sid = f"{import_id}-{'dx' if key == 'diagnoses' else 'op'}"
@@ -252,16 +201,16 @@ def _import_file(
                  raw_select=staging.raw_select(side_source), rejects=f"{side_source.table}_rejects")
         counts = dict(con.execute(
             "SELECT outcome, count(*) FROM imp_side_outcome GROUP BY outcome").fetchall())
-        rejected = _count(con, f"SELECT count(*) FROM {side_source.table}_rejects")
+        rejected = count_of(con, f"SELECT count(*) FROM {side_source.table}_rejects")
         side_result = ImportResult(
             sid, f"settlement-{key}", side_source.path, side_source.format,
             rows_read=side_source.rows_read, loaded=counts.get("load", 0),
             duplicates=counts.get("duplicate", 0), quarantined=counts.get("quarantine", 0) + rejected,
             encoding=side_source.encoding,
         )
-        _record(con, side_result, shas[side_source.path])
+        record_import(con, side_result, shas[side_source.path])
         results.append(side_result)
-    _drop_temp(con)
+    drop_temp(con)
     return results
 
 
@@ -285,19 +234,22 @@ def import_settlements(
     if side and len(files) != 1:
         raise UserError("使用 --diagnoses/--procedures 时一次只能导入一个结算清单文件")
     for path in [*files, *side.values()]:
-        if not path.is_file():
-            raise UserError("文件不存在" if not path.exists() else "不是文件（可能是目录）", file=path)
+        check_file(path)
     shas = {p: file_sha256(p) for p in [*files, *side.values()]}
     results: list[ImportResult] = []
-    with ws.run("import", inputs={str(p): s for p, s in shas.items()}) as run_id:
-        con = ws.con
-        for n, path in enumerate(files, start=1):
-            previous = _already_imported(con, "settlement", shas[path])
-            if previous and all(_already_imported(con, f"settlement-{k}", shas[p]) for k, p in side.items()):
-                results.append(ImportResult(previous, "settlement", path, "-", skipped=True))
-                continue
+    todo: list[Path] = []
+    for path in files:
+        previous = already_imported(ws.con, "settlement", shas[path])
+        if previous and all(already_imported(ws.con, f"settlement-{k}", shas[p]) for k, p in side.items()):
+            results.append(ImportResult(previous, "settlement", path, "-", skipped=True))
+        else:
+            todo.append(path)
+    if not todo:
+        return results
+    with ws.run("import", inputs={str(p): shas[p] for p in [*todo, *side.values()]}) as run_id:
+        for n, path in enumerate(todo, start=1):
             results += _import_file(
-                con, path, f"{run_id}-{n}", shas, side=side, fmt=fmt, encoding=encoding,
+                ws.con, path, f"{run_id}-{n}", shas, side=side, fmt=fmt, encoding=encoding,
                 sheet=sheet, hospital=hospital, allow_missing=allow_missing, step=step,
             )
     return results

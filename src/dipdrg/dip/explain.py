@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dipdrg.codes.index import CodeIndex
 
 from dipdrg.dip.group.reasons import LAYER_NAMES, REASONS
 from dipdrg.dip.group.single import CaseInput, group_one, rank_key
@@ -92,9 +95,11 @@ def _layer_lines(catalog: Catalog, outcome) -> list[str]:
     return lines
 
 
-def group_case(catalog: Catalog, case: CaseInput | dict[str, Any], proc_attr: dict[str, str] | None = None) -> Explanation:
-    """Group one case and explain it (codes may be messy; cleaned as in file mode)."""
-    outcome = group_one(catalog, case, proc_attr)
+def group_case(catalog: Catalog, case: CaseInput | dict[str, Any], proc_attr: dict[str, str] | None = None,
+               code_index: "CodeIndex | None" = None) -> Explanation:
+    """Group one case and explain it. Codes may be messy: they go through the codes layer's
+    normaliser (against ``code_index`` when given, e.g. a workspace's lists)."""
+    outcome = group_one(catalog, case, proc_attr, code_index)
     f = outcome.facts
     chosen, comp = outcome.chosen, outcome.comprehensive
     if chosen is not None:

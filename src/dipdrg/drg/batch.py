@@ -60,8 +60,8 @@ def group_workspace(ws: Workspace, pack: DrgPack) -> GroupSummary:
             con.execute(
                 "INSERT INTO drg_case_groups (run_id, setl_id, mdc, adrg, drg, status, reason,"
                 " pack_id, pack_version, pack_sha256)"
-                " SELECT ?, k.setl_id, r.mdc, r.adrg, r.drg, r.status, r.reason, ?, ?, ?"
-                " FROM drg_result r JOIN drg_keys k ON k.case_key = r.case_key",
+                " SELECT ?, r.case_key, r.mdc, r.adrg, r.drg, r.status, r.reason, ?, ?, ?"
+                " FROM drg_result r",
                 [run_id, pack.id, pack.version, pack.sha256],
             )
             summary = _summary(con, run_id)

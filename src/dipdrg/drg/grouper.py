@@ -81,10 +81,9 @@ def run_steps(con: duckdb.DuckDBPyConnection, pack: DrgPack) -> None:
 
 
 def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the temp tables of a grouping so the connection is left as found."""
-    names = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary"
-    ).fetchall()
-    for (name,) in names:
-        if name.startswith(TEMP_PREFIXES):
-            con.execute(f"DROP TABLE IF EXISTS {name}")
+    """Drop the temp views and tables of a grouping so the connection is left as found."""
+    for kind, catalog in (("VIEW", "duckdb_views()"), ("TABLE", "duckdb_tables()")):
+        names = con.execute(f"SELECT {kind.lower()}_name FROM {catalog} WHERE temporary").fetchall()
+        for (name,) in names:
+            if name.startswith(TEMP_PREFIXES):
+                con.execute(f"DROP {kind} IF EXISTS {name}")

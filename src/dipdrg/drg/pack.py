@@ -134,17 +134,20 @@ def read_table(path: Path) -> pa.Table:
     )
 
 
-_PACKS: dict[tuple[str, str], DrgPack] = {}
+_PACKS: dict[tuple, DrgPack] = {}
 
 
 def load_pack(path: str | Path) -> DrgPack:
-    """Load and validate the pack in ``path``; cached per directory and manifest hash."""
+    """Load and validate the pack in ``path``; cached per directory, manifest hash and file stats."""
     directory = Path(path)
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
         raise UserError(f"不是 DRG 方案包：缺少 {MANIFEST}", file=directory)
     sha = sha256_file(manifest_path)
-    key = (str(directory.resolve()), sha)
+    # a table edited after loading must be re-checked: the key includes every file's stat
+    files = tuple(sorted((f.name, f.stat().st_mtime_ns, f.stat().st_size)
+                         for f in directory.iterdir() if f.is_file()))
+    key = (str(directory.resolve()), sha, files)
     if key not in _PACKS:
         _PACKS[key] = _load(directory, manifest_path, sha)
     return _PACKS[key]

@@ -140,7 +140,7 @@ def _total(rows: list[tuple], columns, label_at: int = 0) -> tuple:
     """A 合计 row: sums of the money, count and score columns (exact decimals)."""
     out: list[Any] = []
     for i, (_, _, fmt) in enumerate(columns):
-        if fmt in ("money", "int", "four") and "系数" not in columns[i][0]:
+        if fmt in ("money", "int", "four") and not any(w in columns[i][0] for w in ("系数", "月数")):
             out.append(sum((r[i] for r in rows if r[i] is not None), Decimal(0) if fmt != "int" else 0))
         else:
             out.append("合计" if i == label_at else None)
@@ -220,7 +220,8 @@ def _save(book: Workbook, path: Path) -> Path:
 def _case_csv(con: duckdb.DuckDBPyConnection, run_id: str, path: Path) -> Path:
     """Every case of the annual run (traceability), written by the database in one pass."""
     columns = ["period", "setl_id", "fixmedins_code", "group_code",
-               "CASE WHEN in_scope THEN '是' ELSE '否' END", "units", "outlier",
+               "CASE WHEN in_scope THEN '是' ELSE '否' END", "units",
+               "CASE outlier WHEN 'low' THEN '低倍率' WHEN 'high' THEN '高倍率' WHEN 'review' THEN '待单议' END",
                "CASE special_mode WHEN 'item' THEN '按项目' WHEN 'adjusted' THEN '调整标准' END",
                "point_value", "fund_ratio", "standard_amount", "fund_due", "medfee_sumamt", "hifp_pay"]
     select = ", ".join(f'{c} AS "{h}"' for c, h in zip(columns, CASE_HEADERS))

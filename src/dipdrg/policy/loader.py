@@ -216,3 +216,27 @@ def load_policy(path: str | Path | None = None) -> Policy:
     if problems:
         raise UserError("政策文件有误：\n  " + "\n  ".join(problems), file=file)
     return Policy(found, str(file), hashlib.sha256(data).hexdigest())
+
+
+def with_overrides(policy: Policy, overrides: dict[str, Any]) -> Policy:
+    """A copy of ``policy`` with some values replaced (for what-if), validated like a file.
+
+    ``overrides`` maps dotted keys to raw values (as TOML would give them); every problem is
+    reported in Chinese, all at once.
+    """
+    known = parameters()
+    local = dict(policy.local)
+    problems: list[str] = []
+    for key, raw in overrides.items():
+        if key not in known:
+            problems.append(f"未知参数 {key}")
+            continue
+        try:
+            local[key] = _settings(known[key], raw)
+        except ValueError as exc:
+            problems.append(f"参数 {key}：{exc}")
+    if problems:
+        raise UserError("参数设置有误：\n  " + "\n  ".join(problems))
+    changed = json.dumps({k: str(v) for k, v in sorted(overrides.items())}, ensure_ascii=False)
+    digest = hashlib.sha256((policy.sha256 + changed).encode("utf-8")).hexdigest()
+    return Policy(local, policy.source_file, digest)

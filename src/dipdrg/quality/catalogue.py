@@ -52,9 +52,17 @@ def _package() -> Traversable:
     return resources.files("dipdrg.quality")
 
 
-def base_sql() -> str:
-    """The step that builds ``qc_case``, the per-case table every rule reads."""
-    return _package().joinpath("rules", "_base.sql").read_text(encoding="utf-8")
+# Preparation steps, run in this order before the rules: (temporary table, SQL file).
+PREPARE: tuple[tuple[str, str], ...] = (
+    ("qc_case", "_base.sql"),            # one row per case with the shared derived columns
+    ("qc_dx_limited", "_dx_limited.sql"),  # diagnoses limited to one sex or age band
+)
+
+
+def prepare_steps() -> list[tuple[str, str]]:
+    """(table, SELECT text) of each preparation step."""
+    folder = _package().joinpath("rules")
+    return [(table, folder.joinpath(name).read_text(encoding="utf-8")) for table, name in PREPARE]
 
 
 @lru_cache(maxsize=1)
@@ -141,7 +149,8 @@ def catalogue_sha256() -> str:
     folder = _package()
     digest.update(folder.joinpath("rules.toml").read_bytes())
     digest.update(folder.joinpath("conflicts.csv").read_bytes())
-    digest.update(base_sql().encode("utf-8"))
+    for _, sql in prepare_steps():
+        digest.update(sql.encode("utf-8"))
     for rule in load_rules():
         digest.update(rule.sql.encode("utf-8"))
     return digest.hexdigest()

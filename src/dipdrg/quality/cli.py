@@ -36,10 +36,15 @@ def run(
             run_id = run_quality(ws, load_policy(policy))
         summary = run_summary(ws)
         total = hospital_quality(ws)[-1]
-    console.print(f"质控完成：批次 {run_id}")
+    console.print(f"质控完成：批次 {run_id}", soft_wrap=True)
     console.print(
-        f"病例 {summary['cases']} 例；有错误 {summary['with_error']} 例，有警告 {summary['with_warning']} 例；"
-        f"完整度 {_percent(total.completeness)}，合格率 {_percent(total.pass_rate)}，及时率 {_percent(total.timeliness)}"
+        f"病例 {summary['cases']} 例；有错误 {summary['with_error']} 例，有警告 {summary['with_warning']} 例",
+        soft_wrap=True,
+    )
+    console.print(
+        f"完整度 {_percent(total.completeness)}，合格率 {_percent(total.pass_rate)}，"
+        f"及时率 {_percent(total.timeliness)}",
+        soft_wrap=True,
     )
     if summary["per_rule"]:
         table = Table("规则", "严重程度", "说明", "病例数")
@@ -74,10 +79,13 @@ def report(
 
 
 @app.command("rules")
-def rules() -> None:
-    """列出质控规则目录：编号、严重程度、维度、说明、字段、依据。"""
-    table = Table("编号", "严重程度", "维度", "说明", "字段", "依据")
+def rules(basis: bool = typer.Option(False, "--basis", help="同时列出每条规则的依据与 SQL 文件")) -> None:
+    """列出质控规则目录：编号、严重程度、维度、说明、字段（--basis 加列依据）。"""
+    table = Table(show_lines=basis)
+    for title in ("编号", "严重程度", "维度", "说明", "字段") + (("依据", "SQL 文件") if basis else ()):
+        table.add_column(title, overflow="fold")
     for rule in load_rules():
+        extra = (rule.basis, rule.sql_file) if basis else ()
         table.add_row(rule.id, SEVERITIES[rule.severity], rule.dimension, rule.message,
-                      ", ".join(rule.fields), rule.basis)
+                      ", ".join(rule.fields), *extra)
     console.print(table)

@@ -1,10 +1,11 @@
 """Run the quality catalogue over every case of a workspace, set-based.
 
-One run = three SQL steps inside ``Workspace.run("quality", ...)``:
+One run = three stages inside ``Workspace.run("quality", ...)``:
 
-1. ``rules/_base.sql`` builds the temporary table ``qc_case`` (one pass over cases, diagnoses
-   and procedures computing what several rules share), and ``conflicts.csv`` is loaded into the
-   temporary table ``qc_conflicts``;
+1. ``conflicts.csv`` is loaded into the temporary table ``qc_conflicts``; the preparation
+   steps of ``catalogue.PREPARE`` build temporary tables the rules share: ``qc_case`` (one row
+   per case with the derived columns several rules use) and ``qc_dx_limited`` (diagnoses
+   limited to one sex or age band);
 2. the findings of the previous run are deleted — ``quality_findings`` always holds the
    findings of the latest run for every case (older runs stay listed in ``runs``);
 3. one ``INSERT … SELECT`` UNION ALLs every rule file, tagging each row with the rule's id,
@@ -20,7 +21,7 @@ import hashlib
 from typing import Any
 
 from dipdrg.policy import Policy
-from dipdrg.quality.catalogue import Rule, base_sql, catalogue_sha256, load_conflicts, load_rules
+from dipdrg.quality.catalogue import Rule, catalogue_sha256, load_conflicts, load_rules, prepare_steps
 from dipdrg.workspace import Workspace
 
 PARAMETER_PREFIX = "quality."
@@ -85,11 +86,18 @@ def run_quality(ws: Workspace, policy: Policy) -> str:
             "CREATE OR REPLACE TEMP TABLE qc_conflicts (kind VARCHAR, category VARCHAR, sex VARCHAR,"
             " age_min INTEGER, age_max INTEGER, age_unit VARCHAR, label VARCHAR)"
         )
-        con.executemany("INSERT INTO qc_conflicts VALUES (?, ?, ?, ?, ?, ?, ?)", list(load_conflicts()))
-        con.execute("CREATE OR REPLACE TEMP TABLE qc_case AS\n" + base_sql())
+        rows = load_conflicts()
+        con.execute(  # one statement: executemany is slow for even a few dozen rows
+            "INSERT INTO qc_conflicts VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(rows)),
+            [value for row in rows for value in row],
+        )
+        steps = prepare_steps()
+        for table, sql in steps:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS\n{sql}")
         con.execute("DELETE FROM quality_findings")
         con.execute(insert, {"run_id": run_id, **params})
-        con.execute("DROP TABLE qc_case")
+        for table, _ in reversed(steps):
+            con.execute(f"DROP TABLE {table}")
         con.execute("DROP TABLE qc_conflicts")
     return run_id
 

@@ -69,6 +69,11 @@ class Tables:
     vent_long: int
 
     @property
+    def px_surgical(self) -> np.ndarray:
+        """Per procedure code: 手术 or 介入治疗 (these carry a 手术费)."""
+        return np.array([c in ("手术", "介入治疗") for c in self.px.extra])
+
+    @property
     def n_conditions(self) -> int:
         return len(self.cond["dx"])
 

@@ -15,15 +15,20 @@ CREATE OR REPLACE TEMP MACRO imp_num_text(x) AS
         '[,\s¥￥元岁天克]|^\+', '', 'g');
 
 -- Integer (年龄, 天数, 克): whole numbers only ("12.0" is 12, "12.5" is not an integer).
+-- Plain numbers take the cheap cast; only the others go through the text clean-up. The
+-- fallback is a CASE branch (evaluated only for the rows that need it), not COALESCE.
+CREATE OR REPLACE TEMP MACRO imp_else(fast, slow) AS CASE WHEN fast IS NOT NULL THEN fast ELSE slow END;
+
 CREATE OR REPLACE TEMP MACRO imp_int(x) AS
-    CASE WHEN regexp_full_match(imp_num_text(x), '-?[0-9]+(\.0*)?')
-         THEN TRY_CAST(TRY_CAST(imp_num_text(x) AS DECIMAL(38, 4)) AS INTEGER) END;
+    imp_else(CASE WHEN strpos(x, '.') = 0 THEN TRY_CAST(x AS INTEGER) END,
+             TRY_CAST(nullif(regexp_extract(imp_num_text(x), '^(-?[0-9]+)(?:\.0*)?$', 1), '') AS INTEGER));
 
 -- Money (元): DECIMAL(18,2); more than two non-zero decimals would need rounding -> refused.
 CREATE OR REPLACE TEMP MACRO imp_dec(x) AS
-    CASE WHEN regexp_full_match(imp_num_text(x), '-?([0-9]+\.?[0-9]*|\.[0-9]+)')
-          AND NOT regexp_matches(imp_num_text(x), '\.[0-9]{2}[0-9]*[1-9]')
-         THEN TRY_CAST(imp_num_text(x) AS DECIMAL(18, 2)) END;
+    imp_else(CASE WHEN strpos(x, '.') = 0 OR length(x) - strpos(x, '.') <= 2
+                  THEN TRY_CAST(x AS DECIMAL(18, 2)) END,
+             TRY_CAST(nullif(regexp_extract(imp_num_text(x),
+                 '^(-?(?:[0-9]+\.?[0-9]{0,2}|\.[0-9]{1,2}))0*$', 1), '') AS DECIMAL(18, 2)));
 
 -- Date/time text in one shape: 2026/3/1, 2026.3.1, 2026年3月1日, 20260301[083000], ISO 'T'.
 CREATE OR REPLACE TEMP MACRO imp_ts_text(x) AS
@@ -35,26 +40,27 @@ CREATE OR REPLACE TEMP MACRO imp_ts_text(x) AS
         '[T ]+', ' ', 'g'));
 
 CREATE OR REPLACE TEMP MACRO imp_ts(x) AS
-    TRY_CAST(regexp_replace(imp_ts_text(x), ':$', '') AS TIMESTAMP);
+    imp_else(TRY_CAST(x AS TIMESTAMP),
+             imp_else(CASE WHEN length(x) = 8 THEN TRY_CAST(substr(x, 1, 4) || '-' || substr(x, 5, 2)
+                                                            || '-' || substr(x, 7, 2) AS TIMESTAMP) END,
+                      TRY_CAST(regexp_replace(imp_ts_text(x), ':$', '') AS TIMESTAMP)));
 
 CREATE OR REPLACE TEMP MACRO imp_date(x) AS CAST(imp_ts(x) AS DATE);
 
 -- Duration (呼吸机/昏迷/重症监护时长) in minutes: '天/小时/分钟' (1/13/24), '1天13小时24分钟',
--- or a plain number of minutes.
+-- or a plain number of minutes. x is already trimmed (imp_text).
 CREATE OR REPLACE TEMP MACRO imp_dura_part(x, n) AS
     CAST(coalesce(nullif(regexp_extract(x, '^([0-9]+)/([0-9]+)/([0-9]+)$', n), ''), '0') AS INTEGER);
 CREATE OR REPLACE TEMP MACRO imp_dura_zh(x, n) AS
     CAST(coalesce(nullif(regexp_extract(x,
         '^(?:([0-9]+)天)?(?:([0-9]+)(?:小时|时))?(?:([0-9]+)分钟?)?$', n), ''), '0') AS INTEGER);
 CREATE OR REPLACE TEMP MACRO imp_minutes(x) AS
-    CASE WHEN regexp_full_match(trim(x), '[0-9]+') THEN TRY_CAST(trim(x) AS INTEGER)
-         WHEN regexp_full_match(trim(x), '[0-9]+/[0-9]+/[0-9]+')
-         THEN imp_dura_part(trim(x), 1) * 1440 + imp_dura_part(trim(x), 2) * 60
-              + imp_dura_part(trim(x), 3)
-         WHEN regexp_full_match(trim(x), '(?:[0-9]+天)?(?:[0-9]+(?:小时|时))?(?:[0-9]+分钟?)?')
-         THEN imp_dura_zh(trim(x), 1) * 1440 + imp_dura_zh(trim(x), 2) * 60
-              + imp_dura_zh(trim(x), 3)
-    END;
+    imp_else(CASE WHEN strpos(x, '/') = 0 AND strpos(x, '.') = 0 THEN TRY_CAST(x AS INTEGER) END,
+             CASE WHEN regexp_full_match(x, '[0-9]+/[0-9]+/[0-9]+')
+                  THEN imp_dura_part(x, 1) * 1440 + imp_dura_part(x, 2) * 60 + imp_dura_part(x, 3)
+                  WHEN regexp_full_match(x, '(?:[0-9]+天)?(?:[0-9]+(?:小时|时))?(?:[0-9]+分钟?)?')
+                  THEN imp_dura_zh(x, 1) * 1440 + imp_dura_zh(x, 2) * 60 + imp_dura_zh(x, 3)
+             END);
 
 -- Gender (GB/T 2261.1): 1 男, 2 女, 0 未知, 9 未说明.
 CREATE OR REPLACE TEMP MACRO imp_gend(x) AS

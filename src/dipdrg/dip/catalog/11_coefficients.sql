@@ -26,5 +26,6 @@ SELECT
 FROM group_levels k
 JOIN cat_coef_stats gl ON gl.set_key = 'GL|' || k.group_code || '|' || k.hosp_lv
 JOIN cat_coef_stats g ON g.set_key = 'G|' || k.group_code
-WHERE gl.case_count >= $per_group_min_cases
+WHERE $per_group
+  AND gl.case_count >= $per_group_min_cases
   AND k.group_code NOT IN (SELECT group_code FROM cat_primary);

@@ -123,9 +123,10 @@ def run_build_steps(con: duckdb.DuckDBPyConnection, p: CatalogParams) -> dict[st
     run_step(con, PKG, "09_primary_care.sql", primary_care_mode=p.primary_care_mode,
              max_cv=p.primary_care_max_cv, min_share=p.primary_care_min_share)
 
-    run_step(con, PKG, "10_coefficient_input.sql", per_group=p.per_group)
+    run_step(con, PKG, "10_coefficient_input.sql")
     _stats(con, "cat_coef_stats", p, trimmed=False, keep_sums="cat_coef_year_sums")
-    run_step(con, PKG, "11_coefficients.sql", per_group_min_cases=p.per_group_min_cases)
+    run_step(con, PKG, "11_coefficients.sql", per_group=p.per_group,
+             per_group_min_cases=p.per_group_min_cases)
 
     case_subtypes(con, "SELECT setl_id FROM cat_case_groups WHERE group_code IS NOT NULL", p.severity_los_days)
     _small_table(con, "cat_aux_kinds", "aux_kind", list(p.aux_kinds), "VARCHAR")

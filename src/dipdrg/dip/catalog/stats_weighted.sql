@@ -4,7 +4,8 @@
 -- (the inner ROUND(…, 10) only absorbs the 10^-12 steps of dip_div12 before the final rounding).
 -- CV = sd / mean of the year-weighted mixture of the yearly distributions (population sd:
 -- variance = Σ w_y·E_y[x²] / Σ w_y − mean²); a descriptive statistic, the square root is taken
--- in DOUBLE and stored with 4 decimals.
+-- in DOUBLE and stored with 4 decimals (the mean squares use 4 decimals: their sums exceed the
+-- range of dip_div12).
 -- Input: cat_year_sums; output: cat_stat_result, one row per set.
 CREATE OR REPLACE TEMP TABLE cat_stat_result AS
 WITH per_year AS (
@@ -14,7 +15,7 @@ WITH per_year AS (
         s.n,
         CAST(w.weight AS DECIMAL(18,6)) AS w,
         dip_div12(s.s_cost, s.n) AS mean_cost,
-        dip_div12(s.s_cost2, s.n) AS mean_cost2,
+        dip_div4(s.s_cost2, s.n) AS mean_cost2,
         CASE WHEN s.n_los > 0 THEN CAST(w.weight AS DECIMAL(18,6)) END AS w_los,
         dip_div12(s.s_los, s.n_los) AS mean_los,
         dip_div12(s.s_drug, s.n) AS mean_drug,
@@ -29,7 +30,7 @@ weighted AS (
         SUM(n_all) AS case_count,
         SUM(n) AS kept_count,
         dip_div12(SUM(w * mean_cost), SUM(w)) AS m_cost,
-        dip_div12(SUM(w * mean_cost2), SUM(w)) AS m_cost2,
+        dip_div4(SUM(w * mean_cost2), SUM(w)) AS m_cost2,
         dip_div12(SUM(w_los * mean_los), SUM(w_los)) AS m_los,
         dip_div12(SUM(w * mean_drug), SUM(w)) AS m_drug,
         dip_div12(SUM(w * mean_material), SUM(w)) AS m_material

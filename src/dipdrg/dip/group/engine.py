@@ -13,7 +13,7 @@ from importlib import resources
 
 import duckdb
 
-from dipdrg.dip.group.tables import install
+from dipdrg.dip.group.tables import install, needs_dx_keys
 from dipdrg.dip.pack.model import Catalog
 
 RESULT = "dipg_result"
@@ -28,7 +28,11 @@ def run_steps(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Install the catalog tables and run every step in order."""
     install(con, catalog)
     con.execute("CREATE OR REPLACE TEMP TABLE dipg_settings AS SELECT CAST(? AS VARCHAR) AS pack_kind", [catalog.kind])
-    for _name, sql in step_files():
+    skip_dx_keys = not needs_dx_keys(catalog)
+    for name, sql in step_files():
+        if skip_dx_keys and name.startswith("02_"):  # no rule reads other diagnoses
+            con.execute("CREATE OR REPLACE TEMP TABLE dipg_case_dx (setl_id VARCHAR, role VARCHAR, dx_key VARCHAR)")
+            continue
         con.execute(sql)
 
 

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from dipdrg.cases.fields import FIELD_BY_NAME, LIST_FIELDS
+from dipdrg.codes.batch import build_code_map
 from dipdrg.dip.group.engine import run_steps
 from dipdrg.dip.pack.model import Catalog
 from dipdrg.errors import UserError
@@ -55,12 +56,15 @@ def read_file_cases(path: Path) -> pa.Table:
     if not path.is_file():
         raise UserError("输入文件不存在", file=path)
     try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
         table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding="utf8"),
-                               convert_options=pacsv.ConvertOptions(column_types={}, strings_can_be_null=False,
-                                                                    auto_dict_encode=False, check_utf8=True))
+                               convert_options=pacsv.ConvertOptions(
+                                   column_types={name: pa.string() for name in header},  # codes stay text
+                                   strings_can_be_null=False, check_utf8=True))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise UserError(f"无法读取 CSV（需 UTF-8、带表头）：{exc}", file=path) from exc
-    table = table.cast(pa.schema([pa.field(n, pa.string()) for n in table.column_names]))
+    table = table.rename_columns([n.lstrip("\ufeff").strip() for n in table.column_names])
     names = table.column_names
     case_col, pdx_col = _column(names, "setl_id"), _column(names, "pdx")
     for found, label in ((case_col, "病例编号（case_id/setl_id/结算ID）"), (pdx_col, "主要诊断编码（principal_dx/main_diag_code）")):
@@ -75,7 +79,8 @@ def read_file_cases(path: Path) -> pa.Table:
     dupes = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
     if len(dupes):
         first = dupes[0].as_py()
-        raise UserError(f"病例编号 {first} 重复", file=path, row=pc.index(ids, first).as_py() + 2, field=case_col)
+        rows = pc.indices_nonzero(pc.equal(ids, first)).to_pylist()
+        raise UserError(f"病例编号 {first} 重复（首次出现在第 {rows[0] + 2} 行）", file=path, row=rows[1] + 2, field=case_col)
     procs_col = _column(names, "procs")
     if procs_col is not None:
         procs = _lists(table, procs_col)
@@ -98,32 +103,66 @@ def read_file_cases(path: Path) -> pa.Table:
     })
 
 
-def _file_step() -> str:
-    return resources.files("dipdrg.dip.group").joinpath("file_steps").joinpath("01_file_input.sql").read_text(encoding="utf-8")
+def _file_step(name: str) -> str:
+    return resources.files("dipdrg.dip.group").joinpath("file_steps").joinpath(name).read_text(encoding="utf-8")
 
 
-def group_file(src: Path, catalog: Catalog, out: Path, proc_attr: dict[str, str] | None = None) -> dict[str, int]:
-    """Group every row of ``src`` and write ``out``; returns counts by status."""
-    cases = read_file_cases(src)
+def _normalise_codes(con: duckdb.DuckDBPyConnection) -> None:
+    """Code maps by the codes layer's normaliser (no code list in file mode: writing repaired)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE codes (kind VARCHAR, code VARCHAR, name VARCHAR, category VARCHAR, list_id VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE code_crosswalk (kind VARCHAR, source_code VARCHAR, target_code VARCHAR)")
+    build_code_map(con, "diagnosis", "SELECT raw FROM dipg_file_codes WHERE kind = 'D' AND raw <> ''", "dipg_map_dx")
+    build_code_map(con, "procedure", "SELECT raw FROM dipg_file_codes WHERE kind = 'P' AND raw <> ''", "dipg_map_proc")
+
+
+def _group_table(cases: pa.Table, catalog: Catalog, proc_attr: dict[str, str] | None) -> list[tuple]:
+    """Run the file-input step and the grouping steps on an in-memory DuckDB, in input order."""
     con = duckdb.connect()
     try:
         con.register("dipg_file", cases)
-        con.execute(_file_step())
+        con.execute(_file_step("01_file_input.sql"))
+        _normalise_codes(con)
+        con.execute(_file_step("02_file_codes.sql"))
         attr = pa.table({"code": list((proc_attr or {}).keys()), "category": list((proc_attr or {}).values())},
                         schema=pa.schema([("code", pa.string()), ("category", pa.string())]))
         con.register("dipg_proc_attr", attr)
         run_steps(con, catalog)
-        rows = con.execute(
-            "SELECT c.setl_id, r.group_code, r.layer, r.status FROM dipg_in_case AS c"
-            " JOIN dipg_result AS r ON r.setl_id = c.setl_id ORDER BY c.ord"
+        return con.execute(
+            "SELECT c.setl_id, r.group_code, r.layer, r.status, r.reason, r.primary_care, r.treatment,"
+            " r.rule_ref FROM dipg_in_case AS c JOIN dipg_result AS r ON r.setl_id = c.setl_id ORDER BY c.ord"
         ).fetchall()
     finally:
         con.close()
+
+
+def group_records(catalog: Catalog, records: list[dict], proc_attr: dict[str, str] | None = None) -> list[dict]:
+    """Group cases given as dicts (setl_id, pdx, sdx list, procedures list principal first,
+    age_days, birth_weight) through the SQL path; one result dict per record, in order."""
+    def joined(values) -> str | None:
+        items = [v for v in (values or []) if v]
+        return "|".join(items) if items else None
+
+    table = pa.table({
+        "ord": pa.array(range(len(records)), pa.int64()),
+        "setl_id": pa.array([str(r["setl_id"]) for r in records], pa.string()),
+        "pdx": pa.array([r.get("pdx") for r in records], pa.string()),
+        "sdx": pa.array([joined(r.get("sdx")) for r in records], pa.string()),
+        "procs": pa.array([joined(r.get("procedures")) for r in records], pa.string()),
+        "age_days": pa.array([None if r.get("age_days") is None else str(r["age_days"]) for r in records], pa.string()),
+        "birth_weight": pa.array([None if r.get("birth_weight") is None else str(r["birth_weight"]) for r in records], pa.string()),
+    })
+    keys = ("setl_id", "group_code", "layer", "status", "reason", "primary_care", "treatment", "rule_ref")
+    return [dict(zip(keys, row)) for row in _group_table(table, catalog, proc_attr)]
+
+
+def group_file(src: Path, catalog: Catalog, out: Path, proc_attr: dict[str, str] | None = None) -> dict[str, int]:
+    """Group every row of ``src`` and write ``out``; returns counts by status."""
+    rows = _group_table(read_file_cases(src), catalog, proc_attr)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(OUTPUT_COLUMNS)
-        writer.writerows(rows)
+        writer.writerows(row[:4] for row in rows)
     summary = {"total": len(rows), "grouped": sum(1 for r in rows if r[3] == "grouped")}
     summary["ungrouped"] = summary["total"] - summary["grouped"]
     return summary

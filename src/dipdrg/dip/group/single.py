@@ -9,21 +9,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dipdrg.codes.index import CodeIndex
 
 from dipdrg.dip.group.tables import checked_terms
 from dipdrg.dip.pack.model import (
     ANYWHERE, ATTRIBUTE_TO_TREATMENT, CONSERVATIVE, IGNORE, PRINCIPAL, Catalog, Comprehensive, Rule,
 )
-from dipdrg.dip.pack.syntax import dx_keys_of
+from dipdrg.codes.batch import dip_keys
+from dipdrg.codes.normalise import normalise
 
 
-def clean_code(raw: str | None) -> str | None:
-    """File-mode clean-up, as ``file_steps/01_file_input.sql``: trim, upper case, 'x' lower."""
-    if raw is None or raw.strip() == "":
+def _blank(raw: str | None) -> bool:
+    return raw is None or str(raw).strip() == ""
+
+
+def normalise_code(raw: str | None, kind: str, index: "CodeIndex | None" = None) -> str | None:
+    """The codes layer's normaliser (as in file mode and workspace imports); None if not a code."""
+    if _blank(raw):
         return None
-    text = raw.strip()
-    return text[0].upper() + text[1:].upper().replace("X", "x")
+    return normalise(str(raw).strip(), kind, index.get(kind) if index is not None else None).code
 
 
 @dataclass
@@ -117,16 +124,18 @@ def _index(catalog: Catalog) -> dict[str, Any]:
     return index
 
 
-def case_facts(catalog: Catalog, case: CaseInput) -> Facts:
+def case_facts(catalog: Catalog, case: CaseInput, index: "CodeIndex | None" = None) -> Facts:
     """Steps 1-4 for one case."""
-    pdx = clean_code(case.pdx)
-    pdx3, pdx4 = dx_keys_of(pdx) if pdx else (None, None)
-    sdx = [c for c in (clean_code(s) for s in case.sdx) if c]
-    sdx_keys = {k for code in sdx for k in dx_keys_of(code) if k}
+    pdx = normalise_code(case.pdx, "diagnosis", index)
+    pdx3, pdx4 = dip_keys(pdx)
+    sdx = [c for c in (normalise_code(s, "diagnosis", index) for s in case.sdx) if c]
+    sdx_keys = {k for code in sdx for k in dip_keys(code) if k}
+    raw_procs = [p for p in case.procedures if not _blank(p)]
+    codes = [normalise_code(p, "procedure", index) for p in raw_procs]
     procs: list[str] = []
     eligible: list[str] = []
     ignored: list[tuple[str, str]] = []
-    for code in (c for c in (clean_code(p) for p in case.procedures) if c):
+    for code in (c for c in codes if c):
         mode, allowed = catalog.excluded_proc.get(code, ("count", frozenset()))
         if mode == "ignore":
             ignored.append((code, "不纳入分组手术（按保守治疗入组）"))
@@ -140,10 +149,14 @@ def case_facts(catalog: Catalog, case: CaseInput) -> Facts:
         else:
             eligible.append(code)
     stop = None
-    if pdx is None:
+    if _blank(case.pdx):
         stop = "NO_PDX"
+    elif pdx is None:
+        stop = "PDX_INVALID"
     elif pdx in catalog.excluded_dx:
         stop = "PDX_EXCLUDED"
+    elif codes and codes[0] is None:
+        stop = "PROC_INVALID"
     resistant = (pdx in catalog.tb_principal) or any(s in catalog.tb_secondary for s in sdx)
     return Facts(pdx=pdx, pdx3=pdx3, pdx4=pdx4, sdx=sdx, sdx_keys=sdx_keys,
                  all_dx_keys=sdx_keys | {k for k in (pdx3, pdx4) if k}, procs=procs,
@@ -208,10 +221,11 @@ def rank_key(rule: Rule, dx_len: int) -> tuple:
     return (rule.layer_order, -rule.rel_rank, -dx_len, score, rule.group_code, rule.rule_id)
 
 
-def group_one(catalog: Catalog, case: CaseInput | dict[str, Any], proc_attr: dict[str, str] | None = None) -> Outcome:
+def group_one(catalog: Catalog, case: CaseInput | dict[str, Any], proc_attr: dict[str, str] | None = None,
+              code_index: "CodeIndex | None" = None) -> Outcome:
     """Group one case; the result equals the SQL path's row for the same case."""
     index = _index(catalog)
-    f = case_facts(catalog, CaseInput.of(case))
+    f = case_facts(catalog, CaseInput.of(case), code_index)
     attempts: list[Attempt] = []
     if f.stop_reason is None:
         for rule, dx_len in _seeds(index, f).values():

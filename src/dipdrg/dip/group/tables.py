@@ -25,11 +25,23 @@ def checked_terms(rule: Rule) -> list[tuple[int, tuple[str, ...]]]:
     return []
 
 
+def is_simple(rule: Rule) -> bool:
+    """True when the seed join alone decides the match (no further term, diagnosis or filter)."""
+    return (not checked_terms(rule) and not rule.sdx_keys and rule.max_age_days is None
+            and rule.min_weight is None and rule.max_weight is None and rule.resistant is None)
+
+
+def needs_dx_keys(catalog: Catalog) -> bool:
+    """Whether any rule reads diagnoses other than the principal one (step 2 is needed)."""
+    return any(r.sdx_keys or r.anydx_keys for r in [*catalog.rules, *catalog.flag_rules])
+
+
 def _rows(catalog: Catalog) -> dict[str, dict[str, list]]:
     t: dict[str, dict[str, list]] = {
         "rule": {k: [] for k in ("rule_id", "layer", "layer_order", "group_code", "group_name", "group_type",
                                  "treatment", "score", "primary_care", "rule_ref", "proc_mode", "n_check",
-                                 "rel_rank", "need_sdx", "max_age_days", "min_weight", "max_weight", "resistant")},
+                                 "rel_rank", "need_sdx", "max_age_days", "min_weight", "max_weight", "resistant",
+                                 "simple")},
         "seed_pp": {"rule_id": [], "dx_key": [], "pp": []},
         "seed_pdx": {"rule_id": [], "dx_key": []},
         "seed_proc": {"rule_id": [], "code": [], "principal_only": []},
@@ -52,7 +64,7 @@ def _rows(catalog: Catalog) -> dict[str, dict[str, list]]:
                            ("proc_mode", rule.proc_mode), ("n_check", len(checks)), ("rel_rank", rule.rel_rank),
                            ("need_sdx", bool(rule.sdx_keys)), ("max_age_days", rule.max_age_days),
                            ("min_weight", rule.min_weight), ("max_weight", rule.max_weight),
-                           ("resistant", rule.resistant)):
+                           ("resistant", rule.resistant), ("simple", is_simple(rule))):
             r[key].append(value)
         for term_no, alternatives in checks:
             for code in alternatives:
@@ -99,7 +111,7 @@ TYPES = {
     "rule_id": pa.int32(), "layer_order": pa.int32(), "n_check": pa.int32(), "rel_rank": pa.int32(),
     "max_age_days": pa.int32(), "min_weight": pa.int32(), "max_weight": pa.int32(), "term_no": pa.int32(),
     "score": DEC, "primary_care": pa.bool_(), "need_sdx": pa.bool_(), "resistant": pa.bool_(),
-    "principal_only": pa.bool_(),
+    "principal_only": pa.bool_(), "simple": pa.bool_(),
 }
 
 

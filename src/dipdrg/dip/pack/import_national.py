@@ -103,7 +103,8 @@ def _group_name(record: dict[str, Any]) -> str:
 def _procedures(layer: str, record: dict[str, Any], note: str) -> tuple[str, str]:
     """(procedures expression, scope): principal alternatives, each + one related alternative."""
     if layer == "tumor":
-        return str(record.get("procedureExpression") or "").strip(), "anywhere"
+        expression = record.get("procedureExpression") or "|".join(_list(record.get("principalProcedure")))
+        return str(expression).strip(), "anywhere"
     principal = _list(record.get("principalProcedure"))
     related = _list(record.get("relatedProcedure"))
     scope = "anywhere" if NOT_PRINCIPAL_PROC in note else "principal"

@@ -22,20 +22,6 @@ class SyntaxProblem(ValueError):
     """A malformed key or combination; the caller adds file/row/field and raises UserError."""
 
 
-def dx_keys_of(code: str) -> tuple[str | None, str | None]:
-    """(3-character key, 4-character key or None) of a normalised diagnosis code.
-
-    DESIGN §4.6: the 4-character key is the code up to the first digit after the dot
-    (``K35.800x001`` -> ``K35.8``); when the character after the dot is not a digit
-    (``R31.x00``) only the 3-character key exists. Mirrors ``steps/01_case_facts.sql``.
-    """
-    if not code or len(code) < 3:
-        return None, None
-    k3 = code[:3]
-    k4 = code[:5] if len(code) >= 5 and code[3] == "." and code[4].isdigit() else None
-    return k3, k4
-
-
 def _category_index(key: str) -> tuple[str, int]:
     return key[0], int(key[1:3])
 

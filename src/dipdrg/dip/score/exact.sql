@@ -4,14 +4,19 @@
 -- rounded half up to d decimals; the sign is restored (half away from zero).
 -- Portable equivalent (engines with exact DECIMAL division: Spark, PostgreSQL):
 --     ROUND(CAST(a AS DECIMAL(38,18)) / b, d)
--- Valid for |a|, |b| < 10^11 with at most 14 decimals (costs, sums and scores of a region).
+-- a and b may have at most 14 decimals; |a| < 8·10^11 for dip_div12 and < 10^19 for dip_div4
+-- and dip_div2 (far above a region's costs, sums and scores). dip_div4_int divides two
+-- integers already scaled by the caller (for numerators with more than 14 decimals).
 CREATE OR REPLACE TEMP MACRO dip_int14(a) AS
     CAST(FLOOR(CAST(a AS DECIMAL(38,14))) AS HUGEINT) * CAST(100000000000000 AS HUGEINT)
     + CAST((CAST(a AS DECIMAL(38,14)) - FLOOR(CAST(a AS DECIMAL(38,14)))) * 100000000000000 AS HUGEINT);
 
+CREATE OR REPLACE TEMP MACRO dip_qint(x, y, p) AS
+    CAST(SIGN(x) * SIGN(y) AS HUGEINT)
+    * ((2 * ABS(x) * CAST(p AS HUGEINT) + ABS(y)) // (2 * ABS(y)));
+
 CREATE OR REPLACE TEMP MACRO dip_divq(a, b, p) AS
-    CAST(SIGN(a) * SIGN(b) AS HUGEINT)
-    * ((2 * ABS(dip_int14(a)) * CAST(p AS HUGEINT) + ABS(dip_int14(b))) // (2 * ABS(dip_int14(b))));
+    dip_qint(dip_int14(a), dip_int14(b), p);
 
 CREATE OR REPLACE TEMP MACRO dip_div2(a, b) AS
     CASE WHEN a IS NULL OR b IS NULL OR b = 0 THEN NULL
@@ -25,3 +30,7 @@ CREATE OR REPLACE TEMP MACRO dip_div12(a, b) AS
     CASE WHEN a IS NULL OR b IS NULL OR b = 0 THEN NULL
          ELSE CAST(dip_divq(a, b, 1000000000000) AS DECIMAL(38,0))
               * CAST(0.000000000001 AS DECIMAL(13,12)) END;
+
+CREATE OR REPLACE TEMP MACRO dip_div4_int(x, y) AS
+    CASE WHEN x IS NULL OR y IS NULL OR y = 0 THEN NULL
+         ELSE CAST(dip_qint(x, y, 10000) AS DECIMAL(38,0)) * CAST(0.0001 AS DECIMAL(5,4)) END;

@@ -70,15 +70,20 @@ FROM atoms;
 
 -- Per rule: the membership mask and the case-level conditions it needs.
 CREATE OR REPLACE TEMP TABLE pk_adrg_need AS
-SELECT a.rank, a.adrg, a.mdc, a.is_qy, a.age_days_max, a.weight_min, a.weight_max,
-       COALESCE(SUM(t.bit), 0) AS member_mask,
-       COALESCE(MAX(CASE WHEN t.atom = 'pproc_in_or_list' THEN 1 ELSE 0 END), 0) = 1 AS need_pproc_or,
-       COALESCE(MAX(CASE WHEN t.atom = 'anyproc_in_or_list' THEN 1 ELSE 0 END), 0) = 1 AS need_anyproc_or,
-       COALESCE(MAX(CASE WHEN t.atom = 'no_proc_in_or_list' THEN 1 ELSE 0 END), 0) = 1 AS need_no_proc_or,
-       COALESCE(MAX(CASE WHEN t.atom = 'birth_weight_in_range' THEN 1 ELSE 0 END), 0) = 1 AS need_weight
-FROM pk_adrg a
-LEFT JOIN pk_adrg_atom t ON t.rank = a.rank
-GROUP BY a.rank, a.adrg, a.mdc, a.is_qy, a.age_days_max, a.weight_min, a.weight_max;
+WITH need AS (
+    SELECT a.rank, a.adrg, a.mdc, a.is_qy, a.age_days_max, a.weight_min, a.weight_max,
+           COALESCE(SUM(t.bit), 0) AS member_mask,
+           COALESCE(MAX(CASE WHEN t.atom = 'pproc_in_or_list' THEN 1 ELSE 0 END), 0) = 1 AS need_pproc_or,
+           COALESCE(MAX(CASE WHEN t.atom = 'anyproc_in_or_list' THEN 1 ELSE 0 END), 0) = 1 AS need_anyproc_or,
+           COALESCE(MAX(CASE WHEN t.atom = 'no_proc_in_or_list' THEN 1 ELSE 0 END), 0) = 1 AS need_no_proc_or,
+           COALESCE(MAX(CASE WHEN t.atom = 'birth_weight_in_range' THEN 1 ELSE 0 END), 0) = 1 AS need_weight
+    FROM pk_adrg a
+    LEFT JOIN pk_adrg_atom t ON t.rank = a.rank
+    GROUP BY a.rank, a.adrg, a.mdc, a.is_qy, a.age_days_max, a.weight_min, a.weight_max
+)
+SELECT *, (need_pproc_or OR need_anyproc_or OR need_no_proc_or OR need_weight
+           OR age_days_max IS NOT NULL) AS needs_case
+FROM need;
 
 -- Code -> (rule, bit) for list atoms, split by side; proc_categories handled on its own.
 CREATE OR REPLACE TEMP TABLE pk_dx_atom AS

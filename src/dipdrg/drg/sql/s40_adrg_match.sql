@@ -18,16 +18,26 @@ clause_hits AS (
     JOIN pk_category_clause k ON k.rank = h.rank AND k.category = h.category
     GROUP BY h.case_key, h.rank, h.bit, k.clause_no, k.clause_size
 ),
-hits AS (
+hits AS (               -- principal-position atoms probe only the principal codes
     SELECT d.case_key, a.rank, a.bit
     FROM drg_dx d
-    JOIN pk_dx_atom a ON a.code = d.code
-    WHERE a.position = 'any' OR (a.position = 'principal') = (d.seq = 0)
+    JOIN pk_dx_atom a ON a.code = d.code AND a.position = 'principal'
+    WHERE d.seq = 0
+    UNION ALL
+    SELECT d.case_key, a.rank, a.bit
+    FROM drg_dx d
+    JOIN pk_dx_atom a ON a.code = d.code AND a.position <> 'principal'
+    WHERE a.position = 'any' OR d.seq > 0
     UNION ALL
     SELECT p.case_key, a.rank, a.bit
     FROM drg_proc p
-    JOIN pk_proc_atom a ON a.code = p.code
-    WHERE a.position = 'any' OR (a.position = 'principal') = (p.seq = 0)
+    JOIN pk_proc_atom a ON a.code = p.code AND a.position = 'principal'
+    WHERE p.seq = 0
+    UNION ALL
+    SELECT p.case_key, a.rank, a.bit
+    FROM drg_proc p
+    JOIN pk_proc_atom a ON a.code = p.code AND a.position <> 'principal'
+    WHERE a.position = 'any' OR p.seq > 0
     UNION ALL
     SELECT case_key, rank, bit FROM clause_hits WHERE n = clause_size
 ),
@@ -45,9 +55,13 @@ candidates AS (
     FROM drg_mdc_entry e
     JOIN pk_adrg_need n ON n.mdc = e.mdc AND n.member_mask = 0
 )
+SELECT x.case_key, n.mdc, n.rank         -- rules with no case-level condition
+FROM candidates x
+JOIN pk_adrg_need n ON n.rank = x.rank AND NOT n.needs_case
+UNION ALL
 SELECT x.case_key, n.mdc, n.rank
 FROM candidates x
-JOIN pk_adrg_need n ON n.rank = x.rank
+JOIN pk_adrg_need n ON n.rank = x.rank AND n.needs_case
 JOIN drg_case c ON c.case_key = x.case_key
 LEFT JOIN drg_proc_flags f ON f.case_key = x.case_key
 WHERE (NOT n.need_pproc_or OR COALESCE(f.pproc_or, 0) = 1)

@@ -2,7 +2,7 @@
 -- DESIGN §4.6 "Keys": the 4-character key is the code up to the first digit after the dot
 -- (K35.800x001 -> K35.8); when the 5th character is not a digit (R31.x00) only the
 -- 3-character category exists. This is the one SQL definition of the key
--- (Python mirror: dipdrg.dip.pack.syntax.dx_keys_of).
+-- (Python: dipdrg.codes.normalise.dip_keys; tests check that both agree).
 CREATE OR REPLACE TEMP TABLE dipg_pdx AS
 SELECT
     setl_id,

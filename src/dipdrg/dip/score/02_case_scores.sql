@@ -1,0 +1,61 @@
+-- DIP 技术规范（2020）§5 费用极低 / 极高病例, DIP 3.0 技术规范（征求意见稿）特例单议, DESIGN
+-- §4.4, §4.6 "Outliers" (inequalities strict, rounding half up once per formula):
+--   coef     = level coefficient × auxiliary coefficient;  case score (normal) = RW × coef
+--   standard = RW × coef × point value (money, 2 decimals);  cost_ratio = cost / standard
+--   low:  cost < $low_ratio × standard               → RW × coef × cost / standard
+--   high (rule 2020): cost > $high_ratio × standard   → RW × coef × (cost / standard − k + 1)
+--   review (rule 3.0): cost > $review_ratio × standard → flagged for 特例单议, score unchanged
+-- Ungrouped cases are outside DIP: group_code and case_score NULL.
+-- The high-case numerator has 18 decimals, so it is divided as scaled integers (dip_div4_int):
+-- (RW·coef·10^12)·((cost − (k−1)·standard)·10^6) / (standard·10^2·10^16).
+INSERT INTO dip_case_scores
+WITH priced AS (
+    SELECT
+        s.*,
+        CAST(s.base_score AS DECIMAL(38,4)) * s.level_coefficient * s.aux_coefficient AS coef_score,
+        CAST(ROUND(CAST(s.base_score AS DECIMAL(38,4)) * s.level_coefficient * s.aux_coefficient
+                   * CAST($point_value AS DECIMAL(18,4)), 2) AS DECIMAL(18,2)) AS standard_cost
+    FROM sc_cases s
+),
+classified AS (
+    SELECT
+        p.*,
+        CASE
+            WHEN p.group_code IS NULL OR p.medfee_sumamt IS NULL OR p.standard_cost <= 0 THEN NULL
+            WHEN p.medfee_sumamt < CAST($low_ratio AS DECIMAL(18,4)) * p.standard_cost THEN 'low'
+            WHEN $rule = '2020' AND p.medfee_sumamt > CAST($high_ratio AS DECIMAL(18,4)) * p.standard_cost THEN 'high'
+            WHEN $rule = '3.0' AND p.medfee_sumamt > CAST($review_ratio AS DECIMAL(18,4)) * p.standard_cost THEN 'review'
+        END AS outlier
+    FROM priced p
+)
+SELECT
+    $run_id,
+    $group_run,
+    setl_id,
+    fixmedins_code,
+    hosp_lv,
+    group_code,
+    group_type,
+    primary_care,
+    base_score,
+    level_coefficient,
+    aux_kind,
+    aux_coefficient,
+    CASE WHEN group_code IS NOT NULL THEN CAST($point_value AS DECIMAL(18,4)) END,
+    CASE WHEN group_code IS NOT NULL THEN standard_cost END,
+    medfee_sumamt,
+    CASE WHEN group_code IS NOT NULL THEN dip_div4(medfee_sumamt, standard_cost) END,
+    outlier,
+    CASE WHEN group_code IS NOT NULL THEN $rule END,
+    CAST(CASE
+        WHEN group_code IS NULL THEN NULL
+        WHEN outlier = 'low' THEN dip_div4(coef_score * medfee_sumamt, standard_cost)
+        WHEN outlier = 'high' THEN dip_div4_int(
+            CAST(coef_score * 1000000000000 AS HUGEINT)
+              * CAST((CAST(medfee_sumamt AS DECIMAL(38,6))
+                      - (CAST($high_ratio AS DECIMAL(18,4)) - 1) * standard_cost) * 1000000 AS HUGEINT),
+            CAST(standard_cost * 100 AS HUGEINT) * CAST(10000000000000000 AS HUGEINT))
+        ELSE ROUND(coef_score, 4)
+    END AS DECIMAL(18,4)),
+    $pack_sha256
+FROM classified;
