@@ -60,16 +60,25 @@ class History:
         return [self.case(dx, values[i % len(values)], **kw) for i in range(n)]
 
     def flush(self) -> None:
-        self.con.executemany(
-            "INSERT INTO cases (setl_id, fixmedins_code, age, nwb_age, dscg_time, act_ipt_days, dscg_way,"
-            " icu_minutes, medfee_sumamt, fee_wm, fee_material, import_id, content_hash)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'test', 'x')", self.cases)
-        if self.diagnoses:
-            self.con.executemany("INSERT INTO case_diagnoses (setl_id, seq, diag_code, maindiag_flag) VALUES (?, ?, ?, ?)",
-                                 self.diagnoses)
-        if self.procedures:
-            self.con.executemany("INSERT INTO case_procedures (setl_id, seq, oprn_code, main_oprn_flag) VALUES (?, ?, ?, ?)",
-                                 self.procedures)
+        """Insert the collected rows (through Arrow: one statement per table, fast for thousands)."""
+        import pyarrow as pa
+
+        tables = (
+            ("cases", self.cases, ["setl_id", "fixmedins_code", "age", "nwb_age", "dscg_time", "act_ipt_days",
+                                   "dscg_way", "icu_minutes", "medfee_sumamt", "fee_wm", "fee_material"]),
+            ("case_diagnoses", self.diagnoses, ["setl_id", "seq", "diag_code", "maindiag_flag"]),
+            ("case_procedures", self.procedures, ["setl_id", "seq", "oprn_code", "main_oprn_flag"]),
+        )
+        for table, rows, columns in tables:
+            if not rows:
+                continue
+            data = pa.Table.from_pylist([dict(zip(columns, r)) for r in rows])
+            self.con.register("fixture_rows", data)
+            extra = ", import_id, content_hash" if table == "cases" else ""
+            values = ", 'test', 'x'" if table == "cases" else ""
+            self.con.execute(f"INSERT INTO {table} ({', '.join(columns)}{extra})"
+                             f" SELECT {', '.join(columns)}{values} FROM fixture_rows")
+            self.con.unregister("fixture_rows")
         self.cases, self.diagnoses, self.procedures = [], [], []
 
 

@@ -71,6 +71,16 @@ def test_explain_command(pack):
     assert "未入组" in result.output and "PROC_ATTR_UNKNOWN" in result.output
 
 
+def test_explain_with_workspace_attributes(pack, tmp_path):
+    from dipdrg.workspace import init_workspace
+
+    with init_workspace(tmp_path / "ws") as ws:
+        ws.con.execute("INSERT INTO codes VALUES ('procedure', '39.5000', '血管内操作', '介入治疗', 'icd9')")
+    result = runner.invoke(app, ["dip", "explain", "-c", str(pack), "-w", str(tmp_path / "ws"), "--pdx", "K35.300", "--proc", "39.5000"])
+    assert result.exit_code == 0, result.output
+    assert "入组：ZK35A" in result.output and "相关手术" in result.output
+
+
 def test_import_pack_refuses_unknown_codes(tmp_path):
     src = tmp_path / "catalog.csv"
     src.write_text(TABLE, encoding="utf-8")

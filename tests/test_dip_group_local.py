@@ -4,7 +4,6 @@ the workspace run, and agreement of the SQL path with the single-case path."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -215,6 +214,12 @@ def test_workspace_failure_leaves_nothing(workspace, catalog, monkeypatch):
         group_workspace(ws, catalog)
     assert ws.con.execute("SELECT COUNT(*) FROM dip_case_groups").fetchone()[0] == 0
     assert ws.con.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0
+
+
+def test_reason_texts_in_workspace_match_explanations(workspace):
+    from dipdrg.dip.group.reasons import REASONS
+
+    assert dict(workspace.con.execute("SELECT reason, description FROM dip_ungrouped_reasons").fetchall()) == REASONS
 
 
 def test_empty_workspace_is_a_user_error(workspace, catalog):

@@ -8,7 +8,6 @@ settlement-list columns) and the single-case explain path.
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pyarrow as pa
 import pytest

@@ -188,3 +188,47 @@ def test_code_mapping_switch(tmp_path):
     assert got == [(OK, "MDCM", "MR1", "MR15"), (OK, "MDCM", "MA1", "MA19"),
                    (CHECK, *NONE), (FAIL, *NONE)]
     assert explain_case(pack, case("DM1")).reason == "code_unmapped"
+
+
+def test_workspace_codes_fallback_and_missing_principal(tmp_path, workspace):
+    """Normalised code first, raw code when NULL; a missing seq 0 acts as an empty code."""
+    from dipdrg.drg.batch import group_workspace
+
+    pack = mini_pack(tmp_path)
+    con = workspace.con
+    for setl_id in ("a", "b", "c", "d"):
+        con.execute("INSERT INTO cases (setl_id, fixmedins_code, gend, age, import_id, content_hash)"
+                    " VALUES (?, 'H1', '1', 40, 'i', 'x')", [setl_id])
+    con.execute("INSERT INTO case_diagnoses (setl_id, seq, diag_code_raw, diag_code, maindiag_flag)"
+                " VALUES ('a', 1, 'DX1', 'DX1', false), ('b', 0, 'DM1', NULL, true),"
+                " ('c', 0, 'dm1', 'DM1', true), ('c', 1, 'DX4', NULL, false),"
+                " ('d', 0, 'DC1', 'DC1', true)")
+    con.execute("INSERT INTO case_procedures (setl_id, seq, oprn_code_raw, oprn_code, main_oprn_flag)"
+                " VALUES ('a', 0, 'PTX', 'PTX', true), ('d', 1, 'PTX', 'PTX', false)")
+    group_workspace(workspace, pack)
+    got = {r[0]: r[1:] for r in con.execute(
+        "SELECT setl_id, status, mdc, adrg, drg FROM drg_case_groups").fetchall()}
+    assert got == {
+        "a": (OK, "MDCA", "AA1", "AA19"),
+        "b": (OK, "MDCM", "MR1", "MR15"),
+        "c": (OK, "MDCM", "MR1", "MR13"),
+        "d": (OK, "MDCC", "CR1", "CR15"),      # no principal procedure: MDCA not entered
+    }
+    assert explain_case(pack, case("", ["DX1"], ["PTX"])).drg == "AA19"
+    assert explain_case(pack, case("DC1", procs=["", "PTX"])).drg == "CR15"
+
+
+def test_workspace_code_mapping(tmp_path, workspace):
+    from dipdrg.drg.batch import group_workspace
+
+    pack = mini_pack(tmp_path, code_mapping=True)
+    con = workspace.con
+    for setl_id, code in (("m", "dm1-old"), ("u", "DM1")):
+        con.execute("INSERT INTO cases (setl_id, fixmedins_code, gend, age, import_id, content_hash)"
+                    " VALUES (?, 'H1', '1', 40, 'i', 'x')", [setl_id])
+        con.execute("INSERT INTO case_diagnoses (setl_id, seq, diag_code_raw, diag_code, maindiag_flag)"
+                    " VALUES (?, 0, ?, NULL, true)", [setl_id, code])
+    group_workspace(workspace, pack)
+    got = {r[0]: r[1:] for r in con.execute(
+        "SELECT setl_id, status, reason, drg FROM drg_case_groups").fetchall()}
+    assert got == {"m": (OK, None, "MR15"), "u": (CHECK, "code_unmapped", "0000")}

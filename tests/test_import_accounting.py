@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -58,17 +57,19 @@ def test_corrupted_rows_are_each_accounted_for(workspace, tmp_path: Path) -> Non
             + "S1,H1,1,2026-03-01,2026-03-05,999.00,K35.8\n"      # line 5: same id, other content
             + "S1,H1,1,2026/3/1,20260305,100,K35.8\n"             # line 6: same content, other spelling
             + "S4,H1,1,2026-02-30,2026-03-05,10,K35.8\n"          # line 7: impossible date
-            + "S5,H1,X,2026-03-01,2026-03-05,10,K35.8\n"          # line 8: unknown gender
+            + "S5,H1,3,2026-03-01,2026-03-05,10,K35.8\n"          # line 8: odd gender: stored as given
             + ",H1,1,2026-03-01,2026-03-05,10,K35.8\n"            # line 9: no id
             + "S6,H1,1,2026-03-01,2026-03-05,10,K35.8\n"          # line 10: fine, after the rejects
             + "S7,H1,1,2026-03-0")                                 # line 11: truncated line
     (result,) = import_settlements(workspace, [write(tmp_path / "bad.csv", text)])
-    assert (result.rows_read, result.loaded, result.quarantined, result.duplicates) == (10, 3, 6, 1)
+    assert (result.rows_read, result.loaded, result.quarantined, result.duplicates) == (10, 4, 5, 1)
     assert quarantined(workspace) == {
         3: ("IMP-004", "medfee_sumamt"), 5: ("IMP-010", "setl_id"), 7: ("IMP-005", "adm_time"),
-        8: ("IMP-007", "gend"), 9: ("IMP-001", "setl_id"), 11: ("IMP-011", None)}
+        9: ("IMP-001", "setl_id"), 11: ("IMP-011", None)}
     loaded = dict(workspace.con.execute("SELECT setl_id, source_row FROM cases").fetchall())
-    assert loaded == {"S1": 2, "S3": 4, "S6": 10}
+    assert loaded == {"S1": 2, "S3": 4, "S5": 8, "S6": 10}
+    genders = dict(workspace.con.execute("SELECT setl_id, gend FROM cases").fetchall())
+    assert genders["S5"] == "3" and genders["S1"] == "1"
     assert workspace.con.execute("SELECT source_row FROM import_duplicates").fetchall() == [(6,)]
     conflict = workspace.con.execute("SELECT message, raw FROM quarantine WHERE source_row = 5").fetchone()
     assert "第 2 行" in conflict[0]
@@ -127,13 +128,13 @@ def test_failure_mid_import_leaves_workspace_as_before(workspace, tmp_path: Path
             raise error
 
     monkeypatch.setattr(settlements, "run_step", failing)
-    path = write(tmp_path / "b.csv", HEADER + "S2,H1,1,2026-03-01,2026-03-05,1,K35.8\nS3,H1,x,,,,\n")
+    path = write(tmp_path / "b.csv", HEADER + "S2,H1,1,2026-03-01,2026-03-05,1,K35.8\nS3,H1,1,,,abc,\n")
     with pytest.raises(type(error)):
         import_settlements(workspace, [path])
     assert snapshot(workspace) == before
     monkeypatch.setattr(settlements, "run_step", real)
     (result,) = import_settlements(workspace, [path])        # and the file can still be imported
-    assert result.loaded == 1
+    assert (result.loaded, result.quarantined) == (1, 1)
 
 
 @pytest.mark.parametrize("content, message", [

@@ -193,3 +193,18 @@ def test_reference_case_layout_needs_hospital_and_allow_missing(workspace, tmp_p
         "REF", 20, 2500, 5, None)
     assert diagnoses(workspace, "C1") == [(0, "P07.100", True), (1, "P22.000", False), (2, "P59.900", False)]
     assert diagnoses(workspace, "C2") == []       # empty principal_dx: no diagnosis at all
+
+
+def test_reference_cases_all_accounted(workspace, reference: Path) -> None:
+    """The 2,000 labelled reference cases load in full; principal diagnoses land in seq 0."""
+    import csv
+
+    path = reference / "cases" / "chs-drg-1.1" / "public_2000.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    (result,) = import_settlements(workspace, [path], hospital="REF", allow_missing=True)
+    assert (result.rows_read, result.loaded) == (len(rows), len(rows))
+    with_principal = sum(1 for r in rows if r["principal_dx"].strip())
+    assert workspace.con.execute("SELECT count(*) FROM case_diagnoses WHERE seq = 0").fetchone()[0] == with_principal
+    secondary = sum(len([c for c in r["secondary_dx"].split("|") if c.strip()]) for r in rows)
+    assert workspace.con.execute("SELECT count(*) FROM case_diagnoses WHERE seq > 0").fetchone()[0] == secondary

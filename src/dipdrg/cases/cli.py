@@ -53,6 +53,7 @@ def settlements(
     from dipdrg.workspace import open_workspace
 
     with open_workspace(workspace) as ws, progress() as bar:
+        ws.con.execute("PRAGMA disable_progress_bar")   # the Rich bar below reports progress
         task = bar.add_task("导入结算清单", total=None)
         results = import_settlements(
             ws, files, diagnoses=diagnoses, procedures=procedures, fmt=fmt, encoding=encoding,
@@ -75,6 +76,7 @@ def hospitals(
     from dipdrg.workspace import open_workspace
 
     with open_workspace(workspace) as ws:
+        ws.con.execute("PRAGMA disable_progress_bar")
         result = import_hospitals(ws, file, fmt=fmt, encoding=encoding, sheet=sheet)
     _show([result])
 

@@ -14,7 +14,6 @@ IMPORT_RULES: dict[str, str] = {
     "IMP-004": "金额无法识别（非数字，或超过两位小数需要舍入）",
     "IMP-005": "日期或时间无法识别",
     "IMP-006": "时长无法识别（应为 天/小时/分钟 或分钟数）",
-    "IMP-007": "性别无法识别",
     "IMP-008": "主诊断/主手术标志无法识别",
     "IMP-010": "结算ID已存在但内容不同（冲突，不覆盖）",
     "IMP-011": "行无法解析（被截断、列数不符、引号不配对或不是完整的 JSON）",
@@ -34,8 +33,9 @@ TYPE_RULES: dict[str, tuple[str, str, str]] = {
     "date": ("imp_date", "IMP-005", "不是有效日期"),
     "timestamp": ("imp_ts", "IMP-005", "不是有效时间"),
     "duration": ("imp_minutes", "IMP-006", "不是有效时长（天/小时/分钟 或分钟数）"),
-    "gender": ("imp_gend", "IMP-007", "无法识别为性别（1/2/男/女/0/9）"),
 }
 
-# fields whose coded values need their own reader although fields.py types them "str"
-CODED_FIELDS: dict[str, str] = {"gend": "gender"}
+# Coded text fields whose labels are mapped to codes (男 -> 1); a value that is not a known
+# label is stored as given (it can be stored) and left to the quality layer and the groupers'
+# own input checks (e.g. gender 3 in the reference cases must reach the DRG check).
+MAPPED_FIELDS: dict[str, str] = {"gend": "imp_gend"}

@@ -19,8 +19,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-import duckdb
-
 from dipdrg.cases.accounting import (
     ImportResult, already_imported, check_file, count_of, drop_temp, file_sha256, record_import,
 )
@@ -30,7 +28,7 @@ from dipdrg.cases.fields import (
     SETTLEMENT_FIELDS,
 )
 from dipdrg.cases.readers import Source, read_table, sql_literal
-from dipdrg.cases.rules import CODED_FIELDS, TYPE_RULES
+from dipdrg.cases.rules import MAPPED_FIELDS, TYPE_RULES
 from dipdrg.cases import staging
 from dipdrg.cases.steps import run_step
 from dipdrg.errors import UserError
@@ -46,11 +44,13 @@ def _typed_sql() -> dict[str, str]:
     problems = ["setl_id IS NULL", "fixmedins_code IS NULL"]
     for f in ALL_FIELDS:
         texts.append(f"imp_text({f.name}) AS {f.name}")
-        kind = CODED_FIELDS.get(f.name, f.type)
-        if kind == "str":
+        if f.name in MAPPED_FIELDS:
+            typed.append(f"coalesce({MAPPED_FIELDS[f.name]}({f.name}), {f.name}) AS {f.name}")
+            continue
+        if f.type == "str":
             typed.append(f.name)
             continue
-        typed.append(f"{TYPE_RULES[kind][0]}({f.name}) AS {f.name}")
+        typed.append(f"{TYPE_RULES[f.type][0]}({f.name}) AS {f.name}")
         kept.append(f"{f.name} AS {f.name}__text")
         problems.append(f"({f.name}__text IS NOT NULL AND {f.name} IS NULL)")
     return {
@@ -71,10 +71,9 @@ def _field_checks() -> str:
         "WHERE imp_text(fixmedins_code) IS NULL",
     ]
     for f in ALL_FIELDS:
-        kind = CODED_FIELDS.get(f.name, f.type)
-        if kind == "str":
+        if f.type == "str":
             continue
-        _, rule, says = TYPE_RULES[kind]
+        _, rule, says = TYPE_RULES[f.type]
         parts.append(
             f"SELECT s.source_row, '{rule}', '{f.name}', "
             f"'{LABELS[f.name]}（{f.name}）“' || s.{f.name} || '”{says}' "
@@ -85,9 +84,10 @@ def _field_checks() -> str:
 
 
 def _case_text() -> str:
-    return " || chr(31) || ".join(
+    """Every typed field as text in registry order (NULL as chr(1)), for the content hash."""
+    return "concat_ws(chr(31), " + ", ".join(
         f"coalesce(CAST(t.{f.name} AS VARCHAR), chr(1))" for f in ALL_FIELDS
-    )
+    ) + ")"
 
 
 def _map_main(source: Source, hospital: str | None, allow_missing: bool) -> ColumnMap:
@@ -192,7 +192,7 @@ def _import_file(
     )
     record_import(con, result, shas[path])
     results = [result]
-    for n, (key, side_source) in enumerate(side_sources.items(), start=1):
+    for key, side_source in side_sources.items():
         sid = f"{import_id}-{'dx' if key == 'diagnoses' else 'op'}"
         linked = "imp_side_dx" if key == "diagnoses" else "imp_side_op"
         view = "imp_sdx_v" if key == "diagnoses" else "imp_sop_v"

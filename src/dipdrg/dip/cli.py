@@ -133,12 +133,22 @@ def explain_command(
     birth_weight: int | None = typer.Option(None, "--birth-weight", help="新生儿出生体重（克）"),
     national: Path | None = NationalOption,
     proc_category: Path | None = typer.Option(None, "--proc-category", help="手术操作属性表 CSV（code, category）"),
+    workspace: Path | None = typer.Option(None, "--workspace", "-w", help="工作区：用其编码目录规范化编码并取手术操作属性"),
 ) -> None:
     """解释单个病例的分组：入组层级、规则行、匹配的编码，以及前面各层未匹配的原因。"""
     from dipdrg.dip.explain import group_case
     from dipdrg.dip.group.filemode import read_proc_attr
 
     case = {"pdx": pdx, "sdx": _split(sdx), "procedures": _split(proc), "age_days": age_days, "birth_weight": birth_weight}
-    explanation = group_case(_catalog(catalog_path, national), case, read_proc_attr(proc_category))
+    attr, index = read_proc_attr(proc_category), None
+    if workspace is not None:
+        from dipdrg.codes.index import CodeIndex
+        from dipdrg.workspace import open_workspace
+
+        with open_workspace(workspace) as ws:
+            index = CodeIndex.from_workspace(ws)
+            attr = dict(ws.con.execute(
+                "SELECT code, category FROM codes WHERE kind = 'procedure' AND category IS NOT NULL").fetchall()) | attr
+    explanation = group_case(_catalog(catalog_path, national), case, attr, index)
     for line in explanation.lines():
         console.print(line, highlight=False, markup=False)

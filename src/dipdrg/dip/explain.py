@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 from dipdrg.dip.group.reasons import LAYER_NAMES, REASONS
 from dipdrg.dip.group.single import CaseInput, group_one, rank_key
-from dipdrg.dip.pack.model import COMPREHENSIVE_ORDER, Catalog
+from dipdrg.dip.pack.model import Catalog
 
 
 @dataclass

@@ -72,10 +72,7 @@ def prepare_pack(con: duckdb.DuckDBPyConnection, pack: DrgPack) -> None:
 
 def run_steps(con: duckdb.DuckDBPyConnection, pack: DrgPack) -> None:
     """Group the cases in drg_case/drg_dx/drg_proc into drg_result."""
-    if pack.switches["code_mapping"]:
-        con.execute(sql("s15_map_codes"))
-    else:
-        con.execute("CREATE OR REPLACE TEMP TABLE drg_unmapped (case_key BIGINT)")
+    con.execute(sql("s15_map_codes" if pack.switches["code_mapping"] else "s15_codes_as_given"))
     for step in CASE_STEPS:
         con.execute(sql(step))
 

@@ -34,7 +34,7 @@ SOURCE_SHAPES: dict[str, tuple[tuple[str, str], ...]] = {
     "always": (),
 }
 
-# Source MDC entry rules -> (entry_shape, gender, age_years_max, min_regions)
+# Source MDC entry rules -> entry_shape plus gender / age in years / minimum trauma regions
 _ENTRY = re.compile(
     r"^(?P<base>principal_proc_in_or_list|principal_dx_in_list|any_dx_in_list)"
     r"(?:_and_(?:gender=(?P<gender>[12])|age_years=(?P<age>\d+)|trauma_regions>=(?P<regions>\d+)))?$"

@@ -51,7 +51,7 @@ ATOMS: dict[str, Atom] = {
     )
 }
 
-# MDC entry shapes (mdc.entry_shape); the columns gender, age_years_max and min_regions of
+# MDC entry shapes (mdc.entry_shape); the columns gender, age_years_min/max and min_regions of
 # the mdc table add conditions to any of them.
 ENTRY_SHAPES: dict[str, str] = {
     "pproc_in_or_list": "主要手术操作在手术室手术列表中（不看诊断）",
@@ -85,5 +85,4 @@ REASONS: dict[str, str] = {
     "no_mdc": "没有任何 MDC 的入组条件成立",
     "no_adrg": "入组 MDC 中没有匹配的 ADRG",
     "qy": "手术与 MDC 不相关，进入歧义组（QY）",
-    "": "分组成功",
 }

@@ -143,6 +143,7 @@ def open_workspace(path: str | Path, *, create: bool = False) -> Workspace:
         con = duckdb.connect(str(db_path))
     except duckdb.Error as exc:  # locked by another process, corrupt file, ...
         raise UserError(f"无法打开工作区数据库：{exc}", file=db_path) from exc
+    con.execute("SET enable_progress_bar = false")  # our own Rich bars report progress
     con.execute(
         "CREATE TABLE IF NOT EXISTS dipdrg_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
     )

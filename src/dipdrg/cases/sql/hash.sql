@@ -5,21 +5,20 @@
 CREATE OR REPLACE TEMP TABLE imp_hashed AS
 WITH dx AS (
     SELECT source_row,
-           string_agg(CAST(seq AS VARCHAR) || chr(31) || coalesce(diag_code_raw, '') || chr(31)
-                      || coalesce(diag_name, '') || chr(31) || CAST(maindiag_flag AS VARCHAR)
-                      || chr(31) || coalesce(adm_cond_type, ''), chr(30) ORDER BY seq) AS dx_text
+           string_agg(concat_ws(chr(31), CAST(seq AS VARCHAR), coalesce(diag_code_raw, ''),
+                                coalesce(diag_name, ''), CAST(maindiag_flag AS VARCHAR),
+                                coalesce(adm_cond_type, '')), chr(30) ORDER BY seq) AS dx_text
     FROM imp_dx GROUP BY source_row
 ), op AS (
     SELECT source_row,
-           string_agg(CAST(seq AS VARCHAR) || chr(31) || coalesce(oprn_code_raw, '') || chr(31)
-                      || coalesce(oprn_name, '') || chr(31) || coalesce(CAST(oprn_date AS VARCHAR), '')
-                      || chr(31) || CAST(main_oprn_flag AS VARCHAR) || chr(31)
-                      || coalesce(anst_way, '') || chr(31) || coalesce(oper_dr_code, ''),
-                      chr(30) ORDER BY seq) AS op_text
+           string_agg(concat_ws(chr(31), CAST(seq AS VARCHAR), coalesce(oprn_code_raw, ''),
+                                coalesce(oprn_name, ''), coalesce(CAST(oprn_date AS VARCHAR), ''),
+                                CAST(main_oprn_flag AS VARCHAR), coalesce(anst_way, ''),
+                                coalesce(oper_dr_code, '')), chr(30) ORDER BY seq) AS op_text
     FROM imp_op GROUP BY source_row
 )
 SELECT t.source_row, t.setl_id,
-       md5({{case_text}} || chr(29) || coalesce(dx.dx_text, '') || chr(29) || coalesce(op.op_text, ''))
+       md5(concat_ws(chr(29), {{case_text}}, coalesce(dx.dx_text, ''), coalesce(op.op_text, '')))
            AS content_hash
 FROM imp_typed t
 LEFT JOIN dx ON dx.source_row = t.source_row

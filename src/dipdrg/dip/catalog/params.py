@@ -44,11 +44,13 @@ class CatalogParams:
     severity_los_days: int
 
 
-def year_weights(years: list[int], weights: list[Decimal]) -> dict[int, Decimal]:
+def year_weights(years: list[int], weights: list[Decimal],
+                 key: str = "dip.catalog.year_weights") -> dict[int, Decimal]:
     """Pair history years (sorted, oldest first) with the policy weights (Y−3 : Y−2 : Y−1).
 
     DESIGN §4.6 "Year weights": the weights belong to the years in order; a year without
-    cases simply drops out of each weighted mean (renormalised there, not here).
+    cases simply drops out of each weighted mean (renormalised there, not here). ``key`` is the
+    policy parameter the weights came from (named in errors; DRG weights use their own).
     """
     ordered = sorted(set(years))
     if len(ordered) != len(years):
@@ -56,11 +58,11 @@ def year_weights(years: list[int], weights: list[Decimal]) -> dict[int, Decimal]
     if len(ordered) != len(weights):
         raise UserError(
             f"测算年度有 {len(ordered)} 个（{'、'.join(map(str, ordered))}），"
-            f"而年度权重 dip.catalog.year_weights 有 {len(weights)} 个（{':'.join(map(str, weights))}）；两者个数须一致",
+            f"而年度权重 {key} 有 {len(weights)} 个（{':'.join(map(str, weights))}）；两者个数须一致",
             field="--years",
         )
     if any(w < 0 for w in weights) or not any(w > 0 for w in weights):
-        raise UserError("年度权重须为非负数且至少一个大于 0", field="dip.catalog.year_weights")
+        raise UserError("年度权重须为非负数且至少一个大于 0", field=key)
     return dict(zip(ordered, weights))
 
 

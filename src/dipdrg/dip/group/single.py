@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 from dipdrg.dip.group.tables import checked_terms
 from dipdrg.dip.pack.model import (
-    ANYWHERE, ATTRIBUTE_TO_TREATMENT, CONSERVATIVE, IGNORE, PRINCIPAL, Catalog, Comprehensive, Rule,
+    ANYWHERE, ATTRIBUTE_TO_TREATMENT, CONSERVATIVE, PRINCIPAL, Catalog, Comprehensive, Rule,
 )
 from dipdrg.codes.batch import dip_keys
 from dipdrg.codes.normalise import normalise

@@ -30,6 +30,10 @@ def unknown_codes(catalog: Catalog, dx_codes: set[str], proc_codes: set[str]) ->
                     if code not in proc_codes and code not in seen:
                         seen.add(code)
                         problems.append(f"{rule.rule_ref}：手术操作编码 {code} 不在已加载的编码表中")
+        for code in catalog.excluded_proc:
+            if code not in proc_codes and code not in seen:
+                seen.add(code)
+                problems.append(f"不纳入分组手术：手术操作编码 {code} 不在已加载的编码表中")
     if dx_codes:
         prefixes = {c[:3] for c in dx_codes} | {c[:5] for c in dx_codes}
         seen = set()
@@ -38,6 +42,7 @@ def unknown_codes(catalog: Catalog, dx_codes: set[str], proc_codes: set[str]) ->
                 if key not in prefixes and key not in seen:
                     seen.add(key)
                     problems.append(f"{rule.rule_ref}：诊断键 {key} 不是已加载编码表中任何编码的前缀")
+        problems += [f"不纳入分组诊断：诊断编码 {c} 不在已加载的编码表中" for c in catalog.excluded_dx if c not in dx_codes]
         for comp in catalog.comprehensive:
             if comp.dx3 not in prefixes:
                 problems.append(f"{comp.rule_ref}：诊断键 {comp.dx3} 不是已加载编码表中任何编码的前缀")

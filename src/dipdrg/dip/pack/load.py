@@ -12,7 +12,7 @@ from pathlib import Path
 from dipdrg.dip.pack import tables as T
 from dipdrg.dip.pack.manifest import pack_sha256, read_manifest
 from dipdrg.dip.pack.model import (
-    ANYWHERE, COMPREHENSIVE_ORDER, CONSERVATIVE, IGNORE, LOCAL_CORE_ORDER, PRINCIPAL, TREATMENTS,
+    ANYWHERE, CONSERVATIVE, IGNORE, LOCAL_CORE_ORDER, PRINCIPAL, TREATMENTS,
     Catalog, Comprehensive, Rule,
 )
 from dipdrg.dip.pack.syntax import (

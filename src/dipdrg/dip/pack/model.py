@@ -25,7 +25,6 @@ TREATMENTS = ("相关手术", "治疗性操作", "诊断性操作", "内科诊�
 ATTRIBUTE_TO_TREATMENT = {"手术": "相关手术", "介入治疗": "相关手术", "治疗性操作": "治疗性操作", "诊断性操作": "诊断性操作"}
 
 LOCAL_CORE_ORDER = 5
-COMPREHENSIVE_ORDER = 6
 
 
 @dataclass(frozen=True)

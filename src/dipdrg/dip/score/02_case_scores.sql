@@ -6,8 +6,8 @@
 --   high (rule 2020): cost > $high_ratio × standard   → RW × coef × (cost / standard − k + 1)
 --   review (rule 3.0): cost > $review_ratio × standard → flagged for 特例单议, score unchanged
 -- Ungrouped cases are outside DIP: group_code and case_score NULL.
--- The high-case numerator has 18 decimals, so it is divided as scaled integers (dip_div4_int):
--- (RW·coef·10^12)·((cost − (k−1)·standard)·10^6) / (standard·10^2·10^16).
+-- The outlier kinds and adjusted scores are the shared macros outlier_kind / outlier_units
+-- (outlier.sql, also used for DRG case units); the rule switch picks the high or review multiple.
 INSERT INTO dip_case_scores
 WITH priced AS (
     SELECT
@@ -20,12 +20,10 @@ WITH priced AS (
 classified AS (
     SELECT
         p.*,
-        CASE
-            WHEN p.group_code IS NULL OR p.medfee_sumamt IS NULL OR p.standard_cost <= 0 THEN NULL
-            WHEN p.medfee_sumamt < CAST($low_ratio AS DECIMAL(18,4)) * p.standard_cost THEN 'low'
-            WHEN $rule = '2020' AND p.medfee_sumamt > CAST($high_ratio AS DECIMAL(18,4)) * p.standard_cost THEN 'high'
-            WHEN $rule = '3.0' AND p.medfee_sumamt > CAST($review_ratio AS DECIMAL(18,4)) * p.standard_cost THEN 'review'
-        END AS outlier
+        CASE WHEN p.group_code IS NOT NULL THEN outlier_kind(
+            p.medfee_sumamt, p.standard_cost, $low_ratio,
+            CASE WHEN $rule = '2020' THEN $high_ratio END,
+            CASE WHEN $rule = '3.0' THEN $review_ratio END) END AS outlier
     FROM priced p
 )
 SELECT
@@ -47,15 +45,8 @@ SELECT
     CASE WHEN group_code IS NOT NULL THEN dip_div4(medfee_sumamt, standard_cost) END,
     outlier,
     CASE WHEN group_code IS NOT NULL THEN $rule END,
-    CAST(CASE
-        WHEN group_code IS NULL THEN NULL
-        WHEN outlier = 'low' THEN dip_div4(coef_score * medfee_sumamt, standard_cost)
-        WHEN outlier = 'high' THEN dip_div4_int(
-            CAST(coef_score * 1000000000000 AS HUGEINT)
-              * CAST((CAST(medfee_sumamt AS DECIMAL(38,6))
-                      - (CAST($high_ratio AS DECIMAL(18,4)) - 1) * standard_cost) * 1000000 AS HUGEINT),
-            CAST(standard_cost * 100 AS HUGEINT) * CAST(10000000000000000 AS HUGEINT))
-        ELSE ROUND(coef_score, 4)
-    END AS DECIMAL(18,4)),
+    CAST(CASE WHEN group_code IS NOT NULL
+              THEN outlier_units(outlier, coef_score, medfee_sumamt, standard_cost, $high_ratio)
+         END AS DECIMAL(18,4)),
     $pack_sha256
 FROM classified;

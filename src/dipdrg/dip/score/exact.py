@@ -2,7 +2,8 @@
 
 DuckDB evaluates ``DECIMAL / DECIMAL`` in DOUBLE; scores, ratios and point values must be
 rounded half up from the exact quotient (DESIGN §4.6 "Rounding"), so every step divides with
-``dip_div2`` / ``dip_div4`` / ``dip_div12`` installed here as temporary macros.
+``dip_div2`` / ``dip_div4`` / ``dip_div12`` installed here as temporary macros, together with
+the outlier rules of ``outlier.sql`` (shared by DIP case scores and DRG case units).
 """
 
 from __future__ import annotations
@@ -14,4 +15,5 @@ import duckdb
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Define the temporary division macros on this connection (idempotent)."""
-    con.execute(resources.files("dipdrg.dip.score").joinpath("exact.sql").read_text(encoding="utf-8"))
+    for name in ("exact.sql", "outlier.sql"):
+        con.execute(resources.files("dipdrg.dip.score").joinpath(name).read_text(encoding="utf-8"))

@@ -72,7 +72,7 @@ FROM atoms;
 CREATE OR REPLACE TEMP TABLE pk_adrg_need AS
 WITH need AS (
     SELECT a.rank, a.adrg, a.mdc, a.is_qy, a.age_days_max, a.weight_min, a.weight_max,
-           COALESCE(SUM(t.bit), 0) AS member_mask,
+           CAST(COALESCE(SUM(t.bit), 0) AS BIGINT) AS member_mask,
            COALESCE(MAX(CASE WHEN t.atom = 'pproc_in_or_list' THEN 1 ELSE 0 END), 0) = 1 AS need_pproc_or,
            COALESCE(MAX(CASE WHEN t.atom = 'anyproc_in_or_list' THEN 1 ELSE 0 END), 0) = 1 AS need_anyproc_or,
            COALESCE(MAX(CASE WHEN t.atom = 'no_proc_in_or_list' THEN 1 ELSE 0 END), 0) = 1 AS need_no_proc_or,
@@ -86,18 +86,21 @@ SELECT *, (need_pproc_or OR need_anyproc_or OR need_no_proc_or OR need_weight
 FROM need;
 
 -- Code -> (rule, bit) for list atoms, split by side; proc_categories handled on its own.
+-- single: the rule's only list atom, so one hit makes the rule a candidate (no aggregation).
 CREATE OR REPLACE TEMP TABLE pk_dx_atom AS
-SELECT c.code, t.rank, t.bit, t.position
+SELECT c.code, t.rank, t.bit, t.position, n.member_mask = 1 AS single
 FROM pk_raw_adrg_codes c
 JOIN pk_adrg a ON a.rule_id = c.rule_id
 JOIN pk_adrg_atom t ON t.rank = a.rank AND t.list = c.list
+JOIN pk_adrg_need n ON n.rank = t.rank
 WHERE t.side = 'dx';
 
 CREATE OR REPLACE TEMP TABLE pk_proc_atom AS
-SELECT c.code, t.rank, t.bit, t.position
+SELECT c.code, t.rank, t.bit, t.position, n.member_mask = 1 AS single
 FROM pk_raw_adrg_codes c
 JOIN pk_adrg a ON a.rule_id = c.rule_id
 JOIN pk_adrg_atom t ON t.rank = a.rank AND t.list = c.list
+JOIN pk_adrg_need n ON n.rank = t.rank
 WHERE t.side = 'proc' AND t.atom <> 'proc_categories';
 
 CREATE OR REPLACE TEMP TABLE pk_proc_cat AS

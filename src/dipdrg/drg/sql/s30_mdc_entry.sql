@@ -30,11 +30,18 @@ dx_entry AS (
     JOIN pk_mdc m ON m.entry_shape = 'pproc_in_or_list'
     WHERE f.pproc_or = 1
 )
+SELECT x.case_key, m.mdc, m.mdc_order    -- MDCs without gender/age conditions
+FROM dx_entry x
+JOIN pk_mdc m ON m.mdc = x.mdc
+WHERE m.gender IS NULL AND m.age_years_min IS NULL AND m.age_years_max IS NULL
+  AND (m.min_regions IS NULL OR x.n_regions >= m.min_regions)
+UNION ALL
 SELECT x.case_key, m.mdc, m.mdc_order
 FROM dx_entry x
 JOIN pk_mdc m ON m.mdc = x.mdc
 JOIN drg_case c ON c.case_key = x.case_key
-WHERE (m.gender IS NULL OR c.gender = m.gender)
+WHERE (m.gender IS NOT NULL OR m.age_years_min IS NOT NULL OR m.age_years_max IS NOT NULL)
+  AND (m.gender IS NULL OR c.gender = m.gender)
   AND (m.age_years_min IS NULL OR c.age >= m.age_years_min)
   AND (m.age_years_max IS NULL OR c.age <= m.age_years_max)
   AND (m.min_regions IS NULL OR x.n_regions >= m.min_regions);

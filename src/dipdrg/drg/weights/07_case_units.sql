@@ -1,0 +1,47 @@
+-- CHS-DRG 付费标准与高/低倍率病例 / DESIGN §5 (multiples are local parameters), §4.6 "Outliers",
+-- "Rounding" — the DIP formulas applied to DRG units through the shared macros (outlier.sql):
+--   units    = RW × coefficient (normal case units, rounded to 4 decimals)
+--   standard = RW × coefficient × rate (money, 2 decimals);  cost_ratio = cost / standard
+--   low:  cost < $low_ratio × standard                      → units × cost / standard
+--   high ($high_rule formula): cost > $high_ratio × standard → units × (cost / standard − k + 1)
+--   high ($high_rule review):  cost > $high_ratio × standard → flagged for 特例单议, units unchanged
+-- Ungrouped cases are outside DRG payment: drg and case_units NULL.
+INSERT INTO drg_case_scores
+WITH priced AS (
+    SELECT
+        s.*,
+        CAST(s.rw AS DECIMAL(38,4)) * s.coefficient AS coef_units,
+        CAST(ROUND(CAST(s.rw AS DECIMAL(38,4)) * s.coefficient * CAST($rate AS DECIMAL(18,4)), 2)
+             AS DECIMAL(18,2)) AS standard_cost
+    FROM drgs_cases s
+),
+classified AS (
+    SELECT
+        p.*,
+        CASE WHEN p.drg IS NOT NULL THEN outlier_kind(
+            p.medfee_sumamt, p.standard_cost, $low_ratio,
+            CASE WHEN $high_rule = 'formula' THEN $high_ratio END,
+            CASE WHEN $high_rule = 'review' THEN $high_ratio END) END AS outlier
+    FROM priced p
+)
+SELECT
+    $run_id,
+    $group_run,
+    setl_id,
+    fixmedins_code,
+    hosp_lv,
+    group_status,
+    drg,
+    CASE WHEN drg IS NOT NULL THEN rw END,
+    coefficient,
+    CASE WHEN drg IS NOT NULL THEN CAST($rate AS DECIMAL(18,4)) END,
+    CASE WHEN drg IS NOT NULL THEN standard_cost END,
+    medfee_sumamt,
+    CASE WHEN drg IS NOT NULL THEN dip_div4(medfee_sumamt, standard_cost) END,
+    outlier,
+    CAST(CASE WHEN drg IS NOT NULL
+              THEN outlier_units(outlier, coef_units, medfee_sumamt, standard_cost, $high_ratio)
+         END AS DECIMAL(18,4)),
+    $weights_sha256,
+    pack_sha256
+FROM classified;
