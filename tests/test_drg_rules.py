@@ -7,6 +7,8 @@ runs through the SQL grouper (file mode) and the explain path, which must agree.
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from test_drg_minipack import case, group_both, mini_pack
 
@@ -232,3 +234,35 @@ def test_workspace_code_mapping(tmp_path, workspace):
     got = {r[0]: r[1:] for r in con.execute(
         "SELECT setl_id, status, reason, drg FROM drg_case_groups").fetchall()}
     assert got == {"m": (OK, None, "MR15"), "u": (CHECK, "code_unmapped", "0000")}
+
+
+# -- property: the SQL grouper and explain agree on arbitrary cases --------------------------
+DX_POOL = ["DP1", "DP2", "DW1", "DZ1", "DZ2", "DZ3", "DM1", "DM2", "DF1", "DB1", "DB2", "DB4",
+           "DY1", "DC1", "DX1", "DX2", "DX3", "DX4", "DX9", "", "dm1-old", "ZZZ"]
+PROC_POOL = ["PTX", "PK", "PP", "POR1", "POR2", "PC1", "PC2", "PC3", "PBOTH", "", "por1-old", "P?"]
+SWITCH_SETS = [{}, {"qy_enabled": True}, {"fall_through_after_mdc": False},
+               {"qy_enabled": True, "fall_through_after_mdc": False, "code_mapping": True}]
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory):
+    return [mini_pack(tmp_path_factory.mktemp("p"), **s) for s in SWITCH_SETS]
+
+
+cases_strategy = st.builds(
+    case,
+    pdx=st.sampled_from(DX_POOL),
+    sdx=st.lists(st.sampled_from(DX_POOL), max_size=4),
+    procs=st.lists(st.sampled_from(PROC_POOL), max_size=4),
+    gender=st.sampled_from([1, 2, 1, 2, None, 9]),
+    age=st.sampled_from([40, 0, 0, 1, None]),
+    age_days=st.sampled_from([None, 3, 28, 29, 200]),
+    weight=st.sampled_from([None, 0, 1200, 1499, 1500, 3000]),
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cases=st.lists(cases_strategy, min_size=1, max_size=40), which=st.integers(0, len(SWITCH_SETS) - 1))
+def test_sql_and_explain_agree_on_random_cases(packs, tmp_path_factory, cases, which):
+    results = group_both(packs[which], cases, tmp_path_factory.mktemp("h"))   # asserts agreement
+    assert len(results) == len(cases)

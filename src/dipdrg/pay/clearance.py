@@ -14,7 +14,7 @@ from datetime import date
 import duckdb
 
 from dipdrg.errors import UserError
-from dipdrg.pay.basis import Basis, dip_basis, load_basis
+from dipdrg.pay.basis import Basis, load_basis, method_basis
 from dipdrg.pay.budget import fund_budget
 from dipdrg.pay.point_value import PointValues, annual_point_values, period_totals, record, write_params
 from dipdrg.pay.policy_tables import assessment_default, load_policy_tables
@@ -67,11 +67,11 @@ def compute_year(
 
 
 def settle_year(
-    ws: Workspace, policy: Policy, year: int, score_run_id: str | None = None
+    ws: Workspace, policy: Policy, year: int, score_run_id: str | None = None, method: str = "dip"
 ) -> AnnualResult:
-    """Run and store the annual clearance of ``year`` (one run, all or nothing)."""
+    """Run and store the annual clearance of ``year`` by ``method`` (one run, all or nothing)."""
     con = ws.con
-    basis = dip_basis(con, score_run_id)
+    basis = method_basis(con, method, score_run_id)
     try:
         with ws.run("settle-annual", inputs=run_inputs(con, basis, policy),
                     parameters=policy.used("settle")) as run_id:
@@ -86,11 +86,11 @@ def settle_year(
 
 
 def point_value_run(
-    ws: Workspace, policy: Policy, year: int, score_run_id: str | None = None
+    ws: Workspace, policy: Policy, year: int, score_run_id: str | None = None, method: str = "dip"
 ) -> tuple[str, PointValues]:
-    """Compute and store the year's budget, fund ratio and point values only."""
+    """Compute and store the year's budget, fund ratio and point values (DRG: rates) only."""
     con = ws.con
-    basis = dip_basis(con, score_run_id)
+    basis = method_basis(con, method, score_run_id)
     try:
         with ws.run("settle-point-value", inputs=run_inputs(con, basis, policy),
                     parameters=policy.used("settle")) as run_id:

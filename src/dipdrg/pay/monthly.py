@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from dipdrg.pay.basis import Basis, dip_basis, load_basis
+from dipdrg.pay.basis import Basis, load_basis, method_basis
 from dipdrg.pay.point_value import (
     PointValues, monthly_point_values, period_totals, record, write_params,
 )
@@ -55,11 +55,11 @@ def compute_months(
 
 
 def settle_months(
-    ws: Workspace, policy: Policy, months: list[str], score_run_id: str | None = None
+    ws: Workspace, policy: Policy, months: list[str], score_run_id: str | None = None, method: str = "dip"
 ) -> MonthlyResult:
-    """Run and store the monthly prepayment of ``months`` (one run, all or nothing)."""
+    """Run and store the monthly prepayment of ``months`` by ``method`` (one run, all or nothing)."""
     con = ws.con
-    basis = dip_basis(con, score_run_id)
+    basis = method_basis(con, method, score_run_id)
     try:
         with ws.run("settle-monthly", inputs=run_inputs(con, basis, policy),
                     parameters=policy.used("settle")) as run_id:

@@ -6,7 +6,7 @@ coefficient, case mix and cost, assessment, deductions, band sharing).
 
 from __future__ import annotations
 
-from dipdrg.pay.basis import dip_basis
+from dipdrg.pay.basis import method_basis
 from dipdrg.pay.clearance import compute_year
 from dipdrg.pay.point_value import record
 from dipdrg.pay.runs import run_inputs
@@ -15,10 +15,11 @@ from dipdrg.policy import Policy
 from dipdrg.workspace import Workspace
 
 
-def simulate(ws: Workspace, policy: Policy, year: int, score_run_id: str | None = None) -> str:
-    """Run and store the simulation of ``year``; returns the run id."""
+def simulate(ws: Workspace, policy: Policy, year: int, score_run_id: str | None = None,
+             method: str = "dip") -> str:
+    """Run and store the simulation of ``year`` by ``method``; returns the run id."""
     con = ws.con
-    basis = dip_basis(con, score_run_id)
+    basis = method_basis(con, method, score_run_id)
     try:
         with ws.run("settle-simulate", inputs=run_inputs(con, basis, policy),
                     parameters=policy.used("settle")) as run_id:

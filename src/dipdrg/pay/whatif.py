@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from dipdrg.errors import UserError
-from dipdrg.pay.basis import Basis, dip_basis
+from dipdrg.pay.basis import Basis, method_basis
 from dipdrg.pay.clearance import compute_year
 from dipdrg.pay.monthly import compute_months
 from dipdrg.pay.runs import month_label
@@ -67,14 +67,15 @@ def _outcomes(con: duckdb.DuckDBPyConnection, policy: Policy, basis: Basis, year
 
 
 def what_if(
-    ws: Workspace, policy: Policy, overrides: dict[str, Any], year: int, score_run_id: str | None = None
+    ws: Workspace, policy: Policy, overrides: dict[str, Any], year: int, score_run_id: str | None = None,
+    method: str = "dip",
 ) -> list[tuple]:
     """Rows of HEADERS, one per hospital, ordered by code; nothing is written."""
     changed = with_overrides(policy, overrides)
     con = ws.con
     con.execute("BEGIN TRANSACTION")
     try:
-        basis = dip_basis(con, score_run_id)
+        basis = method_basis(con, method, score_run_id)
         before = _outcomes(con, policy, basis, year)
         after = _outcomes(con, changed, basis, year)
     finally:

@@ -8,11 +8,6 @@ import typer
 
 from dipdrg.console import console, progress
 
-app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
-                  context_settings={"allow_interspersed_args": True})
-
-
-@app.callback(invoke_without_command=True)
 def synth(
     out: Path = typer.Argument(..., help="输出目录（新建或此前生成的合成地区目录）"),
     seed: int = typer.Option(..., "--seed", help="随机种子：相同种子生成逐字节相同的文件"),
@@ -35,3 +30,6 @@ def synth(
     labels = sum(manifest.labels_by_kind.values())
     console.print(f"已生成合成地区：{out}（{hospitals} 家机构，{len(manifest.cases_by_year)} 年，"
                   f"{cases} 条结算清单，{labels} 条真值标注）")
+
+
+app = synth  # mounted as the single command `dipdrg synth`

@@ -1,0 +1,94 @@
+"""Per-case DRG units (病例权重) and payment standards (DESIGN §5; §4.6 "Outliers", "Rounding").
+
+Writes ``drg_case_scores`` (migration 0006, the contract with the settlement adapter
+``pay/basis_drg.sql``) inside ``Workspace.run("drg-score", ...)``: one row per case of the DRG
+grouping run, ungrouped cases included with NULL units. The formulas are the SQL steps
+``05_case_inputs.sql`` (coefficient), ``rate.py`` (费率) and ``07_case_units.sql`` (standard,
+outliers, units; the outlier rule itself is shared with DIP in ``dip/score/outlier.sql``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from dipdrg.dip.catalog.build import history_fingerprint
+from dipdrg.dip.score.exact import install_macros
+from dipdrg.dip.score.steps import run_step
+from dipdrg.drg.weights.build import check_group_run, latest_group_run
+from dipdrg.drg.weights.rate import Rate, choose_rate
+from dipdrg.drg.weights.weights_file import WeightsTable, read_weights_file
+from dipdrg.errors import UserError
+from dipdrg.policy.loader import Policy
+from dipdrg.workspace.store import Workspace
+
+PKG = "dipdrg.drg.weights"
+
+
+@dataclass
+class DrgScoreResult:
+    """Headline figures of a DRG scoring run."""
+
+    run_id: str
+    group_run_id: str
+    weights: WeightsTable
+    rate: Rate
+    cases: int
+    grouped: int
+    outliers: dict[str, int]
+    level_missing: int
+    total_units: Decimal
+
+
+def resolve_weights(con: duckdb.DuckDBPyConnection, ref: str) -> WeightsTable:
+    """A weights run id of this workspace, else a weights file (CSV or XLSX)."""
+    row = con.execute("SELECT weights_sha256 FROM drg_weight_runs WHERE run_id = ?", [ref]).fetchone()
+    if row is not None:
+        rows = con.execute("SELECT drg, rw FROM drg_weights WHERE run_id = ?", [ref]).fetchall()
+        return WeightsTable({d: Decimal(w) for d, w in rows}, row[0], ref)
+    path = Path(ref)
+    if not path.exists():
+        raise UserError(f"{ref} 既不是本工作区的权重测算运行编号，也不是权重文件", field="--weights")
+    return read_weights_file(path)
+
+
+def _load_weights(con: duckdb.DuckDBPyConnection, table: WeightsTable) -> None:
+    con.execute("CREATE OR REPLACE TEMP TABLE drgs_weight_table (drg VARCHAR PRIMARY KEY, rw DECIMAL(18,4))")
+    con.executemany("INSERT INTO drgs_weight_table VALUES (?, ?)", list(table.weights.items()))
+
+
+def score_cases(ws: Workspace, policy: Policy, weights_ref: str, *, group_run: str | None = None,
+                year: int | None = None, rate: Decimal | None = None) -> DrgScoreResult:
+    """Score every case of ``group_run`` (default: the latest) with the given weights."""
+    con = ws.con
+    run = group_run or latest_group_run(con)
+    check_group_run(con, run)
+    table = resolve_weights(con, weights_ref)
+    install_macros(con)
+    _load_weights(con, table)
+    run_step(con, PKG, "05_case_inputs.sql", group_run=run, month_basis=policy.get("settle.month_basis"),
+             level_1=policy.get("drg.coefficient.level_1"), level_2=policy.get("drg.coefficient.level_2"),
+             level_3=policy.get("drg.coefficient.level_3"))
+    missing = con.execute("SELECT COUNT(*), COUNT(DISTINCT drg), MIN(drg) FROM drgs_cases"
+                          " WHERE drg IS NOT NULL AND NOT in_weights").fetchone()
+    if missing[0]:
+        raise UserError(f"分组结果中有 {missing[0]} 例的 DRG（共 {missing[1]} 组，如 {missing[2]}）在权重表"
+                        f" {table.source} 中没有相对权重；请在权重文件中补充后再计算", field="--weights")
+    chosen = choose_rate(con, policy, int(year if year is not None else policy.get("region.year")), rate)
+    inputs = {"group_run": run, "weights": table.sha256, "cases": history_fingerprint(con),
+              "policy": policy.values_hash(), "rate": f"{chosen.value}:{chosen.source}"}
+    high_rule = policy.get("drg.outlier.high_rule")
+    with ws.run("drg-score", inputs=inputs, parameters=policy.used("drg")) as run_id:
+        run_step(con, PKG, "07_case_units.sql", run_id=run_id, group_run=run, rate=chosen.value,
+                 low_ratio=policy.get("drg.outlier.low_ratio"), high_ratio=policy.get("drg.outlier.high_ratio"),
+                 high_rule=high_rule, weights_sha256=table.sha256)
+        cases, grouped, total = con.execute(
+            "SELECT COUNT(*), COUNT(drg), COALESCE(SUM(case_units), 0) FROM drg_case_scores WHERE run_id = ?",
+            [run_id]).fetchone()
+        outliers = dict(con.execute("SELECT outlier, COUNT(*) FROM drg_case_scores WHERE run_id = ?"
+                                    " AND outlier IS NOT NULL GROUP BY outlier", [run_id]).fetchall())
+    level_missing = con.execute("SELECT COUNT(*) FROM drgs_cases WHERE level_missing").fetchone()[0]
+    return DrgScoreResult(run_id, run, table, chosen, cases, grouped, outliers, level_missing, Decimal(total))

@@ -1,0 +1,50 @@
+"""The demo runs the whole pipeline end to end and its figures hold together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dipdrg.demo import run_demo
+from dipdrg.errors import UserError
+from dipdrg.workspace import open_workspace
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "out"
+    return run_demo(out, seed=7, cases_per_year=3_000, hospitals=12)
+
+
+def test_every_row_is_accounted_for(demo) -> None:
+    f = demo.figures
+    assert f["rows_read"] == f["loaded"] + f["quarantined"] + f["duplicates"]
+    assert f["loaded"] > 0
+
+
+def test_files_exist(demo) -> None:
+    for name in ("质控报告", "病种库测算报告", "摘要"):
+        assert demo.files[name].is_file(), name
+    assert (demo.files["病种库"] / "groups.csv").is_file()
+    assert any(demo.files["结算单目录"].rglob("*.xlsx"))
+    summary = demo.files["摘要"].read_text(encoding="utf-8")
+    assert "年度清算" in summary and "预算点值" in summary
+
+
+def test_annual_money_adds_up(demo) -> None:
+    count, due, billed, settled, paid, final = demo.figures["annual_totals"]
+    assert count == 12
+    assert final == settled - paid
+    with open_workspace(demo.files["工作区"]) as ws:
+        per_case = ws.con.execute(
+            "SELECT SUM(c.hifp_pay) FROM settle_cases s JOIN cases c USING (setl_id)"
+            " WHERE s.run_id = ? AND s.in_scope", [demo.figures["annual"].run_id]
+        ).fetchone()[0]
+    assert per_case == billed
+
+
+def test_demo_refuses_a_non_empty_directory(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("占用", encoding="utf-8")
+    with pytest.raises(UserError, match="非空"):
+        run_demo(tmp_path)
