@@ -76,6 +76,9 @@ class History:
             self.con.register("fixture_rows", data)
             extra = ", import_id, content_hash" if table == "cases" else ""
             values = ", 'test', 'x'" if table == "cases" else ""
+            if table != "cases":  # the input as given = the normalised code here
+                raw = "diag_code" if table == "case_diagnoses" else "oprn_code"
+                extra, values = f", {raw}_raw", f", {raw}"
             self.con.execute(f"INSERT INTO {table} ({', '.join(columns)}{extra})"
                              f" SELECT {', '.join(columns)}{values} FROM fixture_rows")
             self.con.unregister("fixture_rows")

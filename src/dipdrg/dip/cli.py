@@ -152,3 +152,11 @@ def explain_command(
     explanation = group_case(_catalog(catalog_path, national), case, attr, index)
     for line in explanation.lines():
         console.print(line, highlight=False, markup=False)
+
+
+# catalog building and scoring (dip/catalog, dip/score)
+from dipdrg.dip.catalog.cli import build_catalog_command  # noqa: E402
+from dipdrg.dip.score.cli import score_command  # noqa: E402
+
+app.command("build-catalog")(build_catalog_command)
+app.command("score")(score_command)

@@ -110,3 +110,9 @@ def explain_command(
                             principal_proc=procs, other_procs="")
     for line in explain_case(load_pack(pack), case).lines():
         console.print(line, markup=False, highlight=False)
+
+
+from dipdrg.drg.weights.cli import score_command, weights_command  # noqa: E402
+
+app.command("weights")(weights_command)
+app.command("score")(score_command)

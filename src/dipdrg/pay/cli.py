@@ -19,9 +19,10 @@ app.add_typer(review_app, name="review", help="特例单议：申请、审核、
 
 WS = typer.Option(Path("."), "--workspace", "-w", envvar="DIPDRG_WORKSPACE", help="工作区目录")
 POLICY = typer.Option(None, "--policy", help="地区政策文件（缺省为国家默认值）")
-SCORE_RUN = typer.Option(None, "--score-run", help="DIP 分值测算运行编号（缺省为最近一次）")
+SCORE_RUN = typer.Option(None, "--score-run", help="分值测算（DIP）或病例权重（DRG）运行编号（缺省为最近一次）")
 YEAR = typer.Option(None, "--year", help="结算年度（缺省为政策参数 region.year）")
 ACTOR = typer.Option(..., "--by", help="操作人")
+METHOD = typer.Option("dip", "--method", help="付费方式：dip（病种分值 × 点值）或 drg（病例权重 × 费率）")
 
 
 def _open(path: Path):
@@ -51,13 +52,14 @@ def _warn(basis) -> None:
 
 @app.command("point-value")
 def point_value_command(workspace: Path = WS, policy: Optional[Path] = POLICY,
-                        year: Optional[int] = YEAR, score_run: Optional[str] = SCORE_RUN) -> None:
-    """计算 DIP 基金预算、基金支付比例、预算点值与结算点值。"""
+                        year: Optional[int] = YEAR, score_run: Optional[str] = SCORE_RUN,
+                        method: str = METHOD) -> None:
+    """计算基金预算、基金支付比例、预算点值与结算点值（DRG 为费率）。"""
     from dipdrg.pay.clearance import point_value_run
 
     pol = _policy(policy)
     with _open(workspace) as ws:
-        run_id, v = point_value_run(ws, pol, _year(pol, year), score_run)
+        run_id, v = point_value_run(ws, pol, _year(pol, year), score_run, method)
     table = Table("项目", "取值", title=f"{v.period} 年点值（运行 {run_id}）")
     for label, value in (
         ("预算方法", v.budget.method), ("DIP 基金预算（元）", _money(v.budget.amount)),
@@ -75,6 +77,7 @@ def monthly_command(
     month: list[str] = typer.Option(None, "--month", help="预付月份 YYYY-MM（可多次给出）"),
     year: Optional[int] = typer.Option(None, "--year", help="一次计算该年全部 12 个月"),
     workspace: Path = WS, policy: Optional[Path] = POLICY, score_run: Optional[str] = SCORE_RUN,
+    method: str = METHOD,
 ) -> None:
     """月度预付：按月计算各医疗机构预付金额（预留质量保证金、扣减审核扣款）。"""
     from dipdrg.pay.monthly import settle_months
@@ -85,7 +88,7 @@ def monthly_command(
         raise UserError("请用 --month YYYY-MM 或 --year YYYY 指定预付月份")
     pol = _policy(policy)
     with _open(workspace) as ws:
-        result = settle_months(ws, pol, months, score_run)
+        result = settle_months(ws, pol, months, score_run, method)
         _warn(result.basis)
         rows = ws.con.execute(
             "SELECT period, COUNT(*), SUM(dip_cases), SUM(gross_due), SUM(reserve), SUM(deductions),"
@@ -100,13 +103,13 @@ def monthly_command(
 
 @app.command("annual")
 def annual_command(workspace: Path = WS, policy: Optional[Path] = POLICY, year: Optional[int] = YEAR,
-                   score_run: Optional[str] = SCORE_RUN) -> None:
+                   score_run: Optional[str] = SCORE_RUN, method: str = METHOD) -> None:
     """年度清算：结算点值、考核系数、审核扣款、结余留用/超支分担、减已预付。"""
     from dipdrg.pay.clearance import settle_year
 
     pol = _policy(policy)
     with _open(workspace) as ws:
-        result = settle_year(ws, pol, _year(pol, year), score_run)
+        result = settle_year(ws, pol, _year(pol, year), score_run, method)
         _warn(result.basis)
         rows = ws.con.execute(
             "SELECT a.fixmedins_code, COALESCE(h.fixmedins_name, ''), a.due, a.billed_fund, a.balance,"
@@ -125,13 +128,13 @@ def annual_command(workspace: Path = WS, policy: Optional[Path] = POLICY, year: 
 
 @app.command("simulate")
 def simulate_command(workspace: Path = WS, policy: Optional[Path] = POLICY, year: Optional[int] = YEAR,
-                     score_run: Optional[str] = SCORE_RUN) -> None:
+                     score_run: Optional[str] = SCORE_RUN, method: str = METHOD) -> None:
     """模拟付费：同一年度按 DIP 与按项目付费对比（分机构、分病种，列出差异原因）。"""
     from dipdrg.pay.simulate import simulate
 
     pol = _policy(policy)
     with _open(workspace) as ws:
-        run_id = simulate(ws, pol, _year(pol, year), score_run)
+        run_id = simulate(ws, pol, _year(pol, year), score_run, method)
         rows = ws.con.execute(
             "SELECT fixmedins_code, ffs_amount, settled_amount, difference, main_reason"
             " FROM settle_sim_hospital WHERE run_id = ? ORDER BY 1", [run_id]).fetchall()
@@ -144,13 +147,13 @@ def simulate_command(workspace: Path = WS, policy: Optional[Path] = POLICY, year
 @app.command("statements")
 def statements_command(output: Path = typer.Option(..., "--output", "-o", help="输出目录"),
                        workspace: Path = WS, policy: Optional[Path] = POLICY,
-                       year: Optional[int] = YEAR) -> None:
+                       year: Optional[int] = YEAR, method: str = METHOD) -> None:
     """输出结算单：各医疗机构月度与年度结算单、地区汇总（XLSX 与 CSV）、病例明细（CSV）。"""
     from dipdrg.pay.statements import write_statements
 
     pol = _policy(policy)
     with _open(workspace) as ws:
-        result = write_statements(ws, _year(pol, year), output)
+        result = write_statements(ws, _year(pol, year), output, method)
     console.print(f"已写出 {len(result.files)} 个文件到 {result.directory}")
 
 
@@ -159,7 +162,7 @@ def what_if_command(
     assignments: list[str] = typer.Option(..., "--set", help="要调整的参数，如 settle.reserve_ratio=0.03（可多次）"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="另存为 XLSX"),
     workspace: Path = WS, policy: Optional[Path] = POLICY, year: Optional[int] = YEAR,
-    score_run: Optional[str] = SCORE_RUN,
+    score_run: Optional[str] = SCORE_RUN, method: str = METHOD,
 ) -> None:
     """参数测算（协商谈判）：调整任意政策参数，对比各医疗机构支付的变化（不写入工作区）。"""
     from dipdrg.pay.statements import write_xlsx_table
@@ -167,7 +170,7 @@ def what_if_command(
 
     pol = _policy(policy)
     with _open(workspace) as ws:
-        rows = what_if(ws, pol, parse_assignments(assignments), _year(pol, year), score_run)
+        rows = what_if(ws, pol, parse_assignments(assignments), _year(pol, year), score_run, method)
     table = Table(*HEADERS[:1], *HEADERS[4:], title="参数测算：" + "；".join(assignments))
     for r in rows:
         table.add_row(r[0], *(_money(x) for x in r[4:]))

@@ -166,14 +166,16 @@ def load_pack_tables(con: duckdb.DuckDBPyConnection, pack: LocalPack) -> None:
         groups.append((r["group_code"], r["group_type"], _decimal(d / GROUPS, row, "score", r["score"]), flag == "1"))
     con.execute("CREATE OR REPLACE TEMP TABLE pack_groups (group_code VARCHAR, group_type VARCHAR,"
                 " score DECIMAL(18,4), primary_care BOOLEAN)")
-    con.executemany("INSERT INTO pack_groups VALUES (?, ?, ?, ?)", groups)
+    if groups:
+        con.executemany("INSERT INTO pack_groups VALUES (?, ?, ?, ?)", groups)
 
     coefficients = []
     path = d / COEFFICIENTS
     for row, r in enumerate(_optional_table(path, COEFFICIENT_COLUMNS), start=2):
         coefficients.append((r["hosp_lv"], r["group_code"] or None, _decimal(path, row, "coefficient", r["coefficient"])))
     con.execute("CREATE OR REPLACE TEMP TABLE pack_coefficients (hosp_lv VARCHAR, group_code VARCHAR, coefficient DECIMAL(18,4))")
-    con.executemany("INSERT INTO pack_coefficients VALUES (?, ?, ?)", coefficients)
+    if coefficients:
+        con.executemany("INSERT INTO pack_coefficients VALUES (?, ?, ?)", coefficients)
 
     aux = []
     path = d / AUX_TYPES
@@ -182,4 +184,5 @@ def load_pack_tables(con: duckdb.DuckDBPyConnection, pack: LocalPack) -> None:
             raise UserError(f"辅助分型应为 severity/age/icu，实际为“{r['aux_kind']}”", file=path, row=row, field="aux_kind")
         aux.append((r["group_code"], r["aux_kind"], r["subtype"], _decimal(path, row, "coefficient", r["coefficient"])))
     con.execute("CREATE OR REPLACE TEMP TABLE pack_aux (group_code VARCHAR, aux_kind VARCHAR, subtype VARCHAR, coefficient DECIMAL(18,4))")
-    con.executemany("INSERT INTO pack_aux VALUES (?, ?, ?, ?)", aux)
+    if aux:
+        con.executemany("INSERT INTO pack_aux VALUES (?, ?, ?, ?)", aux)

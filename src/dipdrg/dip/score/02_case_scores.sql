@@ -1,13 +1,11 @@
--- DIP 技术规范（2020）§5 费用极低 / 极高病例, DIP 3.0 技术规范（征求意见稿）特例单议, DESIGN
--- §4.4, §4.6 "Outliers" (inequalities strict, rounding half up once per formula):
---   coef     = level coefficient × auxiliary coefficient;  case score (normal) = RW × coef
---   standard = RW × coef × point value (money, 2 decimals);  cost_ratio = cost / standard
---   low:  cost < $low_ratio × standard               → RW × coef × cost / standard
---   high (rule 2020): cost > $high_ratio × standard   → RW × coef × (cost / standard − k + 1)
---   review (rule 3.0): cost > $review_ratio × standard → flagged for 特例单议, score unchanged
+-- DIP 技术规范（2020）§5 病例分值、费用极低 / 极高病例; DIP 3.0 技术规范（征求意见稿）特例单议;
+-- DESIGN §4.3, §4.4, §4.6 "Outliers":
+--   coef     = level coefficient × auxiliary coefficient;  normal case score = RW × coef
+--   standard = RW × coef × point value (money, 2 decimals, half up);  cost_ratio = cost / standard
+--   rule 2020: low below $low_ratio × standard, high above $high_ratio × standard (formula);
+--   rule 3.0:  low as above, above $review_ratio × standard → 'review' (特例单议), score unchanged.
+-- The outlier kinds and scores are the shared macros outlier_kind / outlier_units (outlier.sql).
 -- Ungrouped cases are outside DIP: group_code and case_score NULL.
--- The outlier kinds and adjusted scores are the shared macros outlier_kind / outlier_units
--- (outlier.sql, also used for DRG case units); the rule switch picks the high or review multiple.
 INSERT INTO dip_case_scores
 WITH priced AS (
     SELECT
@@ -46,7 +44,7 @@ SELECT
     outlier,
     CASE WHEN group_code IS NOT NULL THEN $rule END,
     CAST(CASE WHEN group_code IS NOT NULL
-              THEN outlier_units(outlier, coef_score, medfee_sumamt, standard_cost, $high_ratio)
-         END AS DECIMAL(18,4)),
+              THEN outlier_units(outlier, coef_score, medfee_sumamt, standard_cost, $high_ratio) END
+         AS DECIMAL(18,4)),
     $pack_sha256
 FROM classified;

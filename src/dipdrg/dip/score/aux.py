@@ -13,14 +13,6 @@ import duckdb
 
 from dipdrg.dip.score.steps import run_step
 
-KIND_NAMES = {"severity": "疾病严重程度", "age": "年龄段", "icu": "重症监护天数"}
-SUBTYPE_NAMES = {
-    "death": "死亡", "severe": "重度", "moderate": "中度",
-    "0-28d": "0–28 天", "29d-1y": "29 天–1 岁", "1-6y": "1–6 岁", "7-17y": "7–17 岁", "66+y": "65 岁以上",
-    "2-7d": "2–7 天", "8-14d": "8–14 天", "15-30d": "15–30 天", "31+d": "31 天及以上",
-}
-
-
 def load_severity_list(con: duckdb.DuckDBPyConnection) -> None:
     """Load the packaged 重度/中度 secondary-diagnosis list into ``aux_severity_dx``."""
     text = resources.files("dipdrg.dip.score").joinpath("severity_dx.csv").read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 
 DuckDB evaluates ``DECIMAL / DECIMAL`` in DOUBLE; scores, ratios and point values must be
 rounded half up from the exact quotient (DESIGN §4.6 "Rounding"), so every step divides with
-``dip_div2`` / ``dip_div4`` / ``dip_div12`` installed here as temporary macros, together with
+``dip_div4`` / ``dip_qint`` / ``dip_div4_int``, installed here as temporary macros together with
 the outlier rules of ``outlier.sql`` (shared by DIP case scores and DRG case units).
 """
 

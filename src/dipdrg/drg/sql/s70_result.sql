@@ -6,14 +6,13 @@
 CREATE OR REPLACE TEMP TABLE drg_result AS
 WITH outcome AS (
     SELECT c.case_key, k.reason AS check_reason, u.case_key IS NOT NULL AS unmapped,
-           e.case_key IS NOT NULL AS entered,
-           CASE WHEN s.fall_through OR a.mdc_order = e.first_order THEN a.rank END AS rank,
+           h.first_order IS NOT NULL AS entered,
+           CASE WHEN s.fall_through OR a.mdc_order = h.first_order THEN a.rank END AS rank,
            a.mdc, a.adrg, a.is_qy, d.drg
     FROM drg_case c
     CROSS JOIN pk_switch s
     LEFT JOIN drg_check k ON k.case_key = c.case_key
     LEFT JOIN drg_unmapped u ON u.case_key = c.case_key
-    LEFT JOIN drg_entered e ON e.case_key = c.case_key
     LEFT JOIN drg_choice h ON h.case_key = c.case_key
     LEFT JOIN pk_adrg a ON a.rank = h.rank
     LEFT JOIN drg_level l ON l.case_key = c.case_key
