@@ -16,7 +16,7 @@ from dipdrg.cli import app
 from dipdrg.drg.weights.build import build_weights
 from dipdrg.errors import UserError
 from dipdrg.policy import load_policy
-from drg_weights_data import case, group_run, hospitals
+from test_drg_weights_data import case, group_run, hospitals
 
 YEARS = [2023, 2024, 2025]
 

@@ -15,7 +15,7 @@ from dipdrg.errors import UserError
 from dipdrg.pay.clearance import settle_year
 from dipdrg.pay.monthly import settle_months
 from dipdrg.policy import load_policy
-from drg_weights_data import case, group_run, hospitals
+from test_drg_weights_data import case, group_run, hospitals
 
 WEIGHTS = "drg,rw\nAAA1,1.2000\nBBB1,0.8000\n"
 POLICY = """
@@ -183,6 +183,11 @@ def test_settle_annual_by_drg_to_the_cent(workspace, tmp_path) -> None:
         ("H2", "drg", D("6748.80"), D("5250.00"), D("1498.80"), D("918.12"), D("6168.12"), D("6168.12"), 1),
         ("H3", "drg", D("16051.20"), D("13500.00"), D("2551.20"), D("1676.88"), D("15176.88"), D("15176.88"), 0),
     ]
+    res = runner.invoke(app, ["settle", "statements", "-w", str(ws_dir), "--policy", str(policy),
+                              "--method", "drg", "-o", str(tmp_path / "st")])
+    assert res.exit_code == 0, res.output
+    summary = (tmp_path / "st" / "地区汇总_2026.csv").read_text(encoding="utf-8-sig")
+    assert "15176.88" in summary and "6168.12" in summary
 
 
 def test_monthly_prepayment_by_drg_uses_the_scoring_rate(workspace, tmp_path) -> None:
