@@ -59,3 +59,22 @@ def test_band_check_finds_gaps_and_overlaps() -> None:
     assert bands(good) == []
     assert "空档" in bands([{"lower": 0, "upper": "0.1", "share": 1}, {"lower": "0.2", "share": 1}])[0]
     assert "重叠" in bands([{"lower": 0, "upper": "0.2", "share": 1}, {"lower": "0.1", "share": 1}])[0]
+
+
+def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text("[region]\ncode = \"x\"\n[settle\n", encoding="utf-8")
+    with pytest.raises(UserError) as error:
+        load_policy(path)
+    assert error.value.row == 3
+    assert "TOML 格式错误" in error.value.message
+
+
+def test_list_items_are_range_checked() -> None:
+    from dipdrg.policy.loader import _settings
+    from dipdrg.policy.registry import Parameter
+
+    weights = Parameter("x.weights", "list", ["1", "2", "7"], min=0, item="decimal")
+    assert [str(v) for v in _settings(weights, ["1", "2", "7"])[0].value] == ["1", "2", "7"]
+    with pytest.raises(ValueError, match="小于下限"):
+        _settings(weights, ["1", "-2", "7"])

@@ -78,9 +78,26 @@ _register()
 
 
 def main() -> None:
-    """Console entry point: usage errors are Typer's; user errors print in Chinese, exit 1."""
+    """Console entry point: every user or usage error ends in one Chinese line, never a traceback."""
+    from typer._click import exceptions as click_errors
+
+    from dipdrg.usage import usage_message_zh
+
     try:
-        app()
+        code = typer.main.get_command(app).main(standalone_mode=False, prog_name="dipdrg")
     except UserError as exc:
-        err_console.print(f"[bold red]错误[/]：{exc.render()}")
+        err_console.print(f"[bold red]错误[/]：{exc.render()}", soft_wrap=True)
         sys.exit(1)
+    except click_errors.NoArgsIsHelpError as exc:
+        err_console.print(exc.ctx.get_help() if exc.ctx else str(exc))
+        sys.exit(0)
+    except click_errors.UsageError as exc:
+        if exc.ctx is not None:
+            err_console.print(exc.ctx.get_usage())
+            err_console.print(f"运行 [bold]{exc.ctx.command_path} --help[/] 查看说明。")
+        err_console.print(f"[bold red]用法错误[/]：{usage_message_zh(exc)}", soft_wrap=True)
+        sys.exit(2)
+    except click_errors.Abort:
+        err_console.print("已取消")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

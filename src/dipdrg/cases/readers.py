@@ -10,6 +10,7 @@ count) are not dropped: they go to ``<table>_rejects(source_row, rule_id, messag
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import os
 import tempfile
@@ -143,32 +144,65 @@ def transcode_to_utf8(path: Path, directory: Path) -> tuple[Path, bool]:
 
 
 # -- CSV -----------------------------------------------------------------------------------
+CSV_ERRORS = """CASE error_type
+    WHEN 'MISSING COLUMNS' THEN '行不完整（列数不足，可能被截断）'
+    WHEN 'TOO MANY COLUMNS' THEN '列数多于表头'
+    WHEN 'INVALID ENCODING' THEN '含有无法解码的字节（编码错误）'
+    WHEN 'UNQUOTED VALUE' THEN '引号不配对'
+    ELSE '无法解析的行' END"""
+
+
+def _csv_header(path: Path, shown: Path) -> list[str]:
+    """Column names from the first line (parsed here so DuckDB never has to sniff the file:
+    its sniffer gives up when a broken line falls in its sample). Empty names become
+    ``columnN`` and repeated ones get ``_1``, ``_2`` as DuckDB itself would name them."""
+    with path.open("rb") as handle:
+        first = handle.readline(SAMPLE_BYTES)
+    text = first.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    if not text.strip():
+        raise UserError("第 1 行（表头）为空", file=shown)
+    names: list[str] = []
+    for i, name in enumerate(next(csv.reader([text]))):
+        base = name.strip() or f"column{i}"
+        unique, n = base, 0
+        while unique in names:
+            n += 1
+            unique = f"{base}_{n}"
+        names.append(unique)
+    return names
+
+
 def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str = "auto") -> Source:
-    """DuckDB's parallel CSV reader, all columns as text, bad lines kept as rejects."""
+    """DuckDB's parallel CSV reader, all columns as text, bad lines kept as rejects.
+
+    ``<table>_raw`` holds the parsed rows in file order; ``<table>`` adds ``source_row`` (the
+    file line: header = 1). A clean file gets a view numbering rows by ``rowid`` (no copy and
+    no window over a million wide rows); a file with rejects gets a table whose line numbers
+    skip the physical lines of the rejected records.
+    """
     enc = detect_encoding(path, encoding)
     with tempfile.TemporaryDirectory(prefix="dipdrg-import-") as tmp:
         replaced = False
         data_path = path
         if enc == "gbk":
             data_path, replaced = transcode_to_utf8(path, Path(tmp))
-        options = (
-            "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
-            "store_rejects = true, ignore_errors = true, "
-            f"rejects_table = '{table}_rj', rejects_scan = '{table}_rjs'"
-        )
+        columns = _csv_header(data_path, path)
+        spec = "{" + ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in columns) + "}"
         try:
-            con.execute(f"DROP TABLE IF EXISTS {table}_rj; DROP TABLE IF EXISTS {table}_rjs")
-            # row_number() OVER () numbers rows in scan order, which is file order
-            # (insertion order is preserved); + 1 for the header line.
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT row_number() OVER () + 1 AS source_row, * "
-                f"FROM read_csv({sql_literal(data_path)}, {options})"
-            )
+            _scan_csv(con, data_path, f"{table}_raw", spec)
+            rejects = _csv_rejects(con, table)
+            reread = rejects > 0 and _reread_split_lines(con, table, data_path, Path(tmp), columns)
         except duckdb.Error as exc:
             raise UserError(f"无法按 CSV 读取：{exc}", file=path) from exc
-    columns = [c for (c,) in con.execute(
-        f"SELECT column_name FROM (DESCRIBE {table})").fetchall()][1:]
-    _csv_row_numbers(con, table)
+    names = ", ".join(quote_ident(c) for c in columns)
+    # rowids of a new table are one contiguous range in insertion order (inside a transaction
+    # they start at a large offset): rowid - first rowid is the record's rank in the file.
+    base = con.execute(f"SELECT coalesce(min(rowid), 0) FROM {table}_raw").fetchone()[0]
+    if not rejects and not replaced:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid - {base} + 2 AS source_row, "
+                    f"{names} FROM {table}_raw")
+    else:
+        _csv_numbered_table(con, table, names, base, rejects, reread)
     if replaced:
         _flag_replacement_chars(con, table, columns)
     rows = con.execute(
@@ -177,36 +211,122 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: s
     return Source(path, table, "csv", columns, rows, enc)
 
 
-def _csv_row_numbers(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Collect rejected lines and shift the line numbers of the rows after them.
+def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, target: str, spec: str) -> None:
+    """Parse with fixed dialect and columns (no sniffing); unparsable records go to ``target_rj``.
 
-    DuckDB reports a rejected record by its line (header = 1). Accepted row k (1-based) lies
-    after rejected record i exactly when fewer than k rows were accepted before it, i.e.
-    (line_i - 1) - i < k; so its line is k + 1 + that count.
+    Insertion order is preserved, so ``rowid`` of ``target`` is the record's rank in the file.
     """
+    con.execute(f"DROP TABLE IF EXISTS {target}_rj; DROP TABLE IF EXISTS {target}_rjs")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT * FROM read_csv({sql_literal(path)}, "
+        f"header = true, auto_detect = false, columns = {spec}, delim = ',', quote = '\"', "
+        "escape = '\"', store_rejects = true, ignore_errors = true, "
+        f"rejects_table = '{target}_rj', rejects_scan = '{target}_rjs')"
+    )
+
+
+def _csv_rejects(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """``<table>_rejects`` from DuckDB's reject records; returns how many records were rejected.
+
+    DuckDB numbers records by the line they start on, not counting newlines inside quotes. A
+    truncated line that leaves a quote open swallows the following line(s) into one bad record
+    (``csv_line`` holds them all): each such physical line is judged on its own, a line with an
+    odd number of quotes is IMP-011, the others are read again (``_reread_split_lines``).
+    ``<table>_rjrec`` keeps, per rejected record i (in file order), its first physical line
+    ``first_line``, its number of physical lines ``lines``, and ``after``: the rowid of the
+    first accepted record that follows it.
+    """
+    raw = f"{table}_raw"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {table}_rjrec AS
+        WITH records AS (
+            SELECT CAST(line AS BIGINT) AS line,
+                   CASE min(CAST(error_type AS VARCHAR)) WHEN 'INVALID ENCODING' THEN 'IMP-012'
+                        ELSE 'IMP-011' END AS rule_id,
+                   string_agg(DISTINCT {CSV_ERRORS}, '；') AS message,
+                   ltrim(min(csv_line), chr(13) || chr(10)) AS csv_line
+            FROM (SELECT line, CAST(error_type AS VARCHAR) AS error_type, csv_line FROM {raw}_rj)
+            GROUP BY line
+        ), counted AS (
+            SELECT *, row_number() OVER (ORDER BY line) AS i,
+                   len(string_split(csv_line, chr(10))) AS lines
+            FROM records
+        )
+        SELECT *, line + sum(lines - 1) OVER (ORDER BY i) - (lines - 1) AS first_line,
+               line - 1 - i AS after
+        FROM counted
+    """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table}_rejects AS
-        SELECT CAST(line AS BIGINT) AS source_row,
-               CASE min(CAST(error_type AS VARCHAR))
-                    WHEN 'INVALID ENCODING' THEN 'IMP-012' ELSE 'IMP-011' END AS rule_id,
-               string_agg(DISTINCT CASE CAST(error_type AS VARCHAR)
-                    WHEN 'MISSING COLUMNS' THEN '行不完整（列数不足，可能被截断）'
-                    WHEN 'TOO MANY COLUMNS' THEN '列数多于表头'
-                    WHEN 'INVALID ENCODING' THEN '含有无法解码的字节（编码错误）'
-                    WHEN 'UNQUOTED VALUE' THEN '引号不配对'
-                    ELSE '无法解析的行' END, '；') AS message,
-               json_object('line', min(csv_line)) AS raw
-        FROM {table}_rj GROUP BY line
+        SELECT first_line AS source_row, rule_id, message, json_object('line', csv_line) AS raw
+        FROM {table}_rjrec WHERE lines = 1
     """)
-    if con.execute(f"SELECT count(*) FROM {table}_rejects").fetchone()[0]:
-        con.execute(f"""
-            UPDATE {table} SET source_row = source_row + (
-                SELECT count(*) FROM (
-                    SELECT source_row - 1 - row_number() OVER (ORDER BY source_row) AS g
-                    FROM {table}_rejects) gaps
-                WHERE gaps.g < {table}.source_row - 1)
-        """)
-    con.execute(f"DROP TABLE {table}_rj; DROP TABLE {table}_rjs")
+    con.execute(f"DROP TABLE {raw}_rj; DROP TABLE {raw}_rjs")
+    return con.execute(f"SELECT count(*) FROM {table}_rjrec").fetchone()[0]
+
+
+def _reread_split_lines(con: duckdb.DuckDBPyConnection, table: str, data_path: Path,
+                        tmp: Path, columns: list[str]) -> bool:
+    """Physical lines of multi-line rejected records: odd quote count -> IMP-011; the others are
+    parsed again on their own into ``<table>_fix``, each prefixed with its line number so it
+    keeps it. Returns whether there was anything to read again."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {table}_pieces AS
+        SELECT first_line + pos - 1 AS source_row, rtrim(piece, chr(13)) AS piece
+        FROM (SELECT first_line, unnest(parts) AS piece, generate_subscripts(parts, 1) AS pos
+              FROM (SELECT first_line, string_split(csv_line, chr(10)) AS parts
+                    FROM {table}_rjrec WHERE lines > 1))
+        WHERE trim(piece) <> ''
+    """)
+    con.execute(f"""
+        INSERT INTO {table}_rejects
+        SELECT source_row, 'IMP-011', '引号不配对（行可能被截断，未与下一行合并）',
+               json_object('line', piece)
+        FROM {table}_pieces WHERE (length(piece) - length(replace(piece, '"', ''))) % 2 = 1
+    """)
+    balanced = con.execute(
+        f"SELECT source_row, piece FROM {table}_pieces "
+        f"WHERE (length(piece) - length(replace(piece, '\"', ''))) % 2 = 0 ORDER BY source_row"
+    ).fetchall()
+    if not balanced:
+        return False
+    spec = "{'__line': 'BIGINT', " + ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in columns) + "}"
+    fix = tmp / "reread.csv"
+    with data_path.open("rb") as handle:
+        header = handle.readline().decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    # the few lines of broken records only; the bulk of the file never passes through Python
+    fix.write_text("\n".join(["__line," + header] + [f"{n},{piece}" for n, piece in balanced]) + "\n",
+                   encoding="utf-8")
+    _scan_csv(con, fix, f"{table}_fix", spec)
+    con.execute(f"""
+        INSERT INTO {table}_rejects
+        SELECT CAST(split_part(csv_line, ',', 1) AS BIGINT), 'IMP-011',
+               string_agg(DISTINCT {CSV_ERRORS}, '；'),
+               json_object('line', min(substr(csv_line, strpos(csv_line, ',') + 1)))
+        FROM (SELECT CAST(error_type AS VARCHAR) AS error_type, ltrim(csv_line, chr(13) || chr(10)) AS csv_line
+              FROM {table}_fix_rj)
+        GROUP BY 1
+    """)
+    con.execute(f"DROP TABLE {table}_fix_rj; DROP TABLE {table}_fix_rjs")
+    return True
+
+
+def _csv_numbered_table(con: duckdb.DuckDBPyConnection, table: str, names: str, base: int,
+                        rejects: int, reread: bool) -> None:
+    """``<table>`` with line numbers that skip every physical line of the rejected records.
+
+    Accepted record k (0-based rank, rowid - ``base``) follows rejected record i exactly when
+    ``after_i <= k``; its line is k + 2 plus the physical lines of those records. Lines re-read from broken records
+    carry their own number.
+    """
+    shift = "0"
+    if rejects:
+        shift = f"coalesce((SELECT sum(r.lines) FROM {table}_rjrec r WHERE r.after <= t.rowid - {base}), 0)"
+    sql = f"SELECT t.rowid - {base} + 2 + {shift} AS source_row, {names} FROM {table}_raw t"
+    if reread:
+        sql += f" UNION ALL SELECT __line, {names} FROM {table}_fix"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
+    con.execute(f"DROP TABLE {table}_raw")
 
 
 def _flag_replacement_chars(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:

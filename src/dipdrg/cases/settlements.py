@@ -30,7 +30,7 @@ from dipdrg.cases.fields import (
 from dipdrg.cases.readers import Source, read_table, sql_literal
 from dipdrg.cases.rules import MAPPED_FIELDS, TYPE_RULES
 from dipdrg.cases import staging
-from dipdrg.cases.steps import run_step
+from dipdrg.cases.steps import run_step, unordered_inserts
 from dipdrg.errors import UserError
 from dipdrg.workspace import Workspace
 
@@ -175,9 +175,10 @@ def _import_file(
     step(f"写入 {path.name}")
     names = ", ".join(f.name for f in ALL_FIELDS)
     ident, file_lit = sql_literal(import_id), sql_literal(str(path))
-    run_step(con, "write_cases", case_columns=names,
-             typed_case_columns=", ".join(f"t.{f.name}" for f in ALL_FIELDS), import_id=ident)
-    run_step(con, "write_lists")
+    with unordered_inserts(con):
+        run_step(con, "write_cases", case_columns=names,
+                 typed_case_columns=", ".join(f"t.{f.name}" for f in ALL_FIELDS), import_id=ident)
+        run_step(con, "write_lists")
     quarantined_rows = ("(SELECT source_row FROM imp_problem UNION "
                         "SELECT source_row FROM imp_outcome WHERE outcome = 'conflict')")
     raw = f"SELECT * FROM ({staging.raw_select(source)}) WHERE source_row IN {quarantined_rows}"

@@ -3,7 +3,9 @@ the field registry (column lists, typing expressions); one file = one step."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from importlib import resources
+from typing import Iterator
 
 import duckdb
 
@@ -22,3 +24,19 @@ def load_sql(name: str, **values: str) -> str:
 def run_step(con: duckdb.DuckDBPyConnection, name: str, **values: str) -> None:
     """Execute one step (it may hold several statements)."""
     con.execute(load_sql(name, **values))
+
+
+@contextmanager
+def unordered_inserts(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Let bulk INSERTs into the workspace tables run on all threads.
+
+    Stored rows carry source_row and are always read with ORDER BY or by key, so their physical
+    order does not matter; keeping it would serialise the write. Reading a file still keeps
+    insertion order (the CSV reader numbers rows by it), hence the setting is restored after.
+    """
+    (previous,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if previous else 'false'}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -91,8 +92,15 @@ def _coerce(param: Parameter, raw: Any, item_type: str | None = None) -> Any:
 
 
 def _check_range(param: Parameter, value: Any) -> None:
-    if param.type not in ("int", "decimal"):
+    if param.type == "list" and param.item in ("int", "decimal"):
+        for item in value:
+            _check_number(param, item)
         return
+    if param.type in ("int", "decimal"):
+        _check_number(param, value)
+
+
+def _check_number(param: Parameter, value: Any) -> None:
     low = Decimal(str(param.min)) if param.min is not None else None
     high = Decimal(str(param.max)) if param.max is not None else None
     if low is not None and Decimal(value) < low:
@@ -193,6 +201,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _toml_error(exc: tomllib.TOMLDecodeError, file: Path) -> UserError:
+    """A Chinese message with the line and column of a TOML syntax error."""
+    found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+    if found:
+        return UserError(f"TOML 格式错误（第 {found.group(2)} 列附近；解析器提示：{detail}）",
+                         file=file, row=int(found.group(1)))
+    return UserError(f"TOML 格式错误（解析器提示：{detail}）", file=file)
+
+
 def load_policy(path: str | Path | None = None) -> Policy:
     """Read a regional policy file; ``None`` gives the national defaults."""
     if path is None:
@@ -209,7 +227,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
     except UnicodeDecodeError:
         raise UserError("政策文件必须是 UTF-8 编码", file=file) from None
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"TOML 格式错误：{exc}", file=file) from None
+        raise _toml_error(exc, file) from None
     found: dict[str, list[Setting]] = {}
     problems: list[str] = []
     _walk("", table, parameters(), found, problems)

@@ -1,20 +1,26 @@
 -- Step: content hash of each storable row (重复与冲突判定): the typed settlement fields plus
--- its diagnosis and procedure lists in seq order. Same setl_id + same hash = duplicate; same
--- setl_id + other hash = conflict. Typed values, so '2026/3/1' and '2026-03-01' are the same.
--- string_agg(... ORDER BY): DuckDB/PostgreSQL; Spark: array_join(sort_array(collect_list)).
+-- its diagnosis and procedure lists. Same setl_id + same hash = duplicate; same setl_id +
+-- other hash = conflict. Typed values, so '2026/3/1' and '2026-03-01' are the same.
+-- The hash is stored (cases.content_hash) and compared with later imports, so it must not
+-- change between runs or DuckDB versions: it is the md5 hex digest (128 bits) of a canonical
+-- text, never DuckDB's hash(). Canonical text: the fields in registry order joined by chr(31),
+-- NULL as chr(1); then each list as its items' texts (seq first) sorted as text and joined by
+-- chr(30). Sorting each case's few items (list_sort) replaces a global ORDER BY inside the
+-- aggregate; the seq inside every item keeps the order significant.
+-- list/list_sort/array_to_string: DuckDB; Spark: array_join(sort_array(collect_list(x)), sep).
 CREATE OR REPLACE TEMP TABLE imp_hashed AS
 WITH dx AS (
     SELECT source_row,
-           string_agg(concat_ws(chr(31), CAST(seq AS VARCHAR), coalesce(diag_code_raw, ''),
-                                coalesce(diag_name, ''), CAST(maindiag_flag AS VARCHAR),
-                                coalesce(adm_cond_type, '')), chr(30) ORDER BY seq) AS dx_text
+           array_to_string(list_sort(list(concat_ws(chr(31), CAST(seq AS VARCHAR),
+                coalesce(diag_code_raw, ''), coalesce(diag_name, ''), CAST(maindiag_flag AS VARCHAR),
+                coalesce(adm_cond_type, '')))), chr(30)) AS dx_text
     FROM imp_dx GROUP BY source_row
 ), op AS (
     SELECT source_row,
-           string_agg(concat_ws(chr(31), CAST(seq AS VARCHAR), coalesce(oprn_code_raw, ''),
-                                coalesce(oprn_name, ''), coalesce(CAST(oprn_date AS VARCHAR), ''),
-                                CAST(main_oprn_flag AS VARCHAR), coalesce(anst_way, ''),
-                                coalesce(oper_dr_code, '')), chr(30) ORDER BY seq) AS op_text
+           array_to_string(list_sort(list(concat_ws(chr(31), CAST(seq AS VARCHAR),
+                coalesce(oprn_code_raw, ''), coalesce(oprn_name, ''),
+                coalesce(CAST(oprn_date AS VARCHAR), ''), CAST(main_oprn_flag AS VARCHAR),
+                coalesce(anst_way, ''), coalesce(oper_dr_code, '')))), chr(30)) AS op_text
     FROM imp_op GROUP BY source_row
 )
 SELECT t.source_row, t.setl_id,

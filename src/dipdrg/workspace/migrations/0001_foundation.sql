@@ -62,8 +62,11 @@ CREATE TABLE imports (
 );
 
 -- Settlement lists (医疗保障基金结算清单), one row per settlement ---------------------------
+-- setl_id is unique, but not declared PRIMARY KEY: the importer alone writes these three
+-- tables and guarantees it (duplicate/conflict rules, tests/test_import_accounting.py); the
+-- index would cost more than half of a bulk import's write time.
 CREATE TABLE cases (
-    setl_id          VARCHAR PRIMARY KEY,
+    setl_id          VARCHAR NOT NULL,
     mdtrt_id         VARCHAR,
     psn_no           VARCHAR,
     fixmedins_code   VARCHAR NOT NULL,
@@ -133,9 +136,8 @@ CREATE TABLE case_diagnoses (
     diag_code      VARCHAR,              -- normalised 医保版 code (NULL when unknown)
     diag_name      VARCHAR,
     maindiag_flag  BOOLEAN NOT NULL,
-    adm_cond_type  VARCHAR,              -- 入院病情 1 有 2 临床未确定 3 情况不明 4 无
-    PRIMARY KEY (setl_id, seq)
-);
+    adm_cond_type  VARCHAR               -- 入院病情 1 有 2 临床未确定 3 情况不明 4 无
+);                                       -- unique (setl_id, seq), kept by the importer
 
 -- Procedures (oprninfo); seq 0 = principal (主要手术操作) ---------------------------------
 CREATE TABLE case_procedures (
@@ -147,9 +149,8 @@ CREATE TABLE case_procedures (
     oprn_date      TIMESTAMP,
     main_oprn_flag BOOLEAN NOT NULL,
     anst_way       VARCHAR,
-    oper_dr_code   VARCHAR,
-    PRIMARY KEY (setl_id, seq)
-);
+    oper_dr_code   VARCHAR
+);                                       -- unique (setl_id, seq), kept by the importer
 
 -- Rows that could not be loaded, with the rule that stopped them -------------------------
 CREATE TABLE quarantine (
