@@ -166,7 +166,8 @@ def test_cli_run_with_policy_and_report_usage(tmp_path):
     result = runner.invoke(app, ["quality", "run", "-w", str(directory), "--policy", str(policy)])
     assert result.exit_code == 0, result.output
     assert "及时率 100.00%" in result.output          # S2, uploaded on day 10, is now on time
-    result = runner.invoke(app, ["quality", "report", "-w", str(directory)])
-    assert isinstance(result.exception, UserError)
+    result = runner.invoke(app, ["quality", "report", "-w", str(directory)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "机构汇总" in result.output and "合计" in result.output and "100.00%" in result.output
     result = runner.invoke(app, ["quality", "rules", "--basis"])
     assert result.exit_code == 0 and "依据" in result.output and "QC-303" in result.output

@@ -60,13 +60,20 @@ def report(
     output: Path = typer.Option(None, "--output", "-o", help="XLSX 报告文件，如 质控报告.xlsx"),
     csv_dir: Path = typer.Option(None, "--csv", help="同时写出 CSV 文件的目录"),
 ) -> None:
-    """写出最近一次质控的报告：机构汇总（完整度、合格率、及时率）、规则分布、病例明细。"""
-    from dipdrg.errors import UserError
-    from dipdrg.quality.report import write_report
+    """最近一次质控的机构汇总（完整度、合格率、及时率）；-o/--csv 写出含规则分布与病例明细的报告。"""
+    from dipdrg.quality.report import hospital_quality, write_report
     from dipdrg.workspace import open_workspace
 
     if output is None and csv_dir is None:
-        raise UserError("请用 -o 指定 XLSX 报告文件，或用 --csv 指定 CSV 目录")
+        with open_workspace(workspace) as ws:
+            rows = hospital_quality(ws)
+        table = Table("机构编码", "机构名称", "病例数", "错误", "警告", "完整度", "合格率", "及时率",
+                      title="结算清单质控：机构汇总（写出文件请加 -o 报告.xlsx 或 --csv 目录）")
+        for row in rows:
+            table.add_row(row.code, row.name, f"{row.cases:,}", f"{row.errors:,}", f"{row.warnings:,}",
+                          _percent(row.completeness), _percent(row.pass_rate), _percent(row.timeliness))
+        console.print(table)
+        return
     with open_workspace(workspace) as ws:
         result = write_report(ws, output, csv_dir)
     total = result["total"]
