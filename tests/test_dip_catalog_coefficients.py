@@ -86,3 +86,50 @@ def test_severity_needs_a_listed_secondary_diagnosis_and_a_long_stay(workspace, 
     assert [(r["subtype"], r["case_count"]) for r in aux] == [("severe", "20")]
     # group mean (25·1000 + 20·4000)/45 = 2333.33…; coefficient 4000 / 2333.33 = 1.7143
     assert D(aux[0]["coefficient"]) == D("1.7143")
+
+
+def casemix_history(ws) -> None:
+    h = History(ws.con)
+    h.many(3, "A01.000", 1000, hosp="H1")   # group A at level 1 …
+    h.many(3, "A01.000", 2000, hosp="H3")   # … and level 3: group mean 1500
+    h.many(3, "A02.000", 4000, hosp="H3")   # group B, level 3 only: mean 4000
+    h.many(3, "A03.000", 100, hosp="H1")    # group P (基层 by list): mean 500
+    h.many(3, "A03.000", 900, hosp="H3")
+    h.flush()
+
+
+PRIMARY_P = {"dip.coefficient.primary_care_mode": "list", "dip.coefficient.primary_care_groups": ["A03.0:C"]}
+
+
+def test_casemix_coefficient_compares_each_level_with_its_groups_means(workspace, tmp_path) -> None:
+    casemix_history(workspace)
+    _, _, coefficients, _ = build(workspace, tmp_path / "p", years=[2025], **ONE_YEAR, **PRIMARY_P,
+                                  **{"dip.coefficient.method": "casemix"})
+    # 基层 group P is left out. Level 1: cost 3·1000 = 3000, expected 3·1500 = 4500 → 0.6667.
+    # Level 3: cost 3·2000 + 3·4000 = 18000, expected 3·1500 + 3·4000 = 16500 → 1.090909… → 1.0909.
+    # (With P counted, level 1 would be 3300 / 6000 = 0.55.)
+    assert by_key(coefficients) == {("1", ""): D("0.6667"), ("3", ""): D("1.0909")}
+    assert {r["hosp_lv"]: r["case_count"] for r in coefficients} == {"1": "3", "3": "6"}
+
+
+def test_level_mean_stays_the_default_and_mixes_in_the_case_mix(workspace, tmp_path) -> None:
+    casemix_history(workspace)
+    _, _, coefficients, _ = build(workspace, tmp_path / "p", years=[2025], **ONE_YEAR, **PRIMARY_P)
+    # M = (3000 + 6000 + 12000 + 300 + 2700) / 15 = 1600; level 1 (3000 + 300) / 6 = 550 → 0.34375;
+    # level 3 (6000 + 12000 + 2700) / 9 = 2300 → 1.4375
+    assert by_key(coefficients) == {("1", ""): D("0.3438"), ("3", ""): D("1.4375")}
+
+
+def test_casemix_coefficient_weights_years_like_every_mean(workspace, tmp_path) -> None:
+    h = History(workspace.con)
+    h.many(2, "A01.000", 1000, hosp="H1", year=2024)
+    h.many(2, "A01.000", 3000, hosp="H3", year=2024)
+    h.many(2, "A01.000", 2000, hosp="H1", year=2025)
+    h.many(2, "A01.000", 2000, hosp="H3", year=2025)
+    h.flush()
+    _, groups, coefficients, _ = build(workspace, tmp_path / "p", years=[2024, 2025], **{
+        "dip.catalog.year_weights": [D(1), D(3)], "dip.catalog.threshold": 3, "dip.coefficient.method": "casemix"})
+    # group mean: 2024 2000, 2025 2000 → 2000. Level 1: actual (1·1000 + 3·2000)/4 = 1750, expected 2000
+    # → 0.875; level 3: (1·3000 + 3·2000)/4 = 2250 / 2000 = 1.125
+    assert D(groups["A01.0:C"]["mean_cost"]) == D("2000.00")
+    assert by_key(coefficients) == {("1", ""): D("0.8750"), ("3", ""): D("1.1250")}

@@ -18,9 +18,9 @@ from test_dip_catalog_fixtures import History, policy
 YEARS = [2023, 2024, 2025]
 
 
-def build(ws, out: Path, years=YEARS, **values):
+def build(ws, out: Path, years=YEARS, national=None, **values):
     values.setdefault("dip.coefficient.primary_care_mode", "none")
-    result = build_catalog(ws, years, policy(**values), out)
+    result = build_catalog(ws, years, policy(**values), out, national=national)
     read = lambda name: list(csv.DictReader((out / name).open(encoding="utf-8")))  # noqa: E731
     groups = {r["group_code"]: r for r in read("groups.csv")}
     return result, groups, read("coefficients.csv"), read("aux_types.csv")
@@ -194,8 +194,27 @@ def test_excluded_cases_are_counted_and_unknown_attribute_stays_ungrouped(worksp
     h.case(None, 1000)                         # no principal diagnosis
     h.many(2, "K35.800", 1000, pp="99.2500")
     h.flush()
-    result, groups, _, _ = build(workspace, tmp_path / "p", years=[2025], **{"dip.catalog.year_weights": [D(1)]})
+    one_year = {"dip.catalog.year_weights": [D(1)]}
+    # 3 of 5 usable cases (60 %) lack an attribute: above the 5 % default the build refuses …
+    with pytest.raises(UserError, match=r"3 例（占纳入测算病例 5 例的 60\.00%）.*99\.9999（3 例）") as refused:
+        build(workspace, tmp_path / "p", years=[2025], **one_year)
+    assert refused.value.field == "dip.catalog.max_unknown_attribute_share" and not (tmp_path / "p").exists()
+    # … at or below the policy share it builds, warns with the counts and keeps them ungrouped
+    result, groups, _, _ = build(workspace, tmp_path / "q", years=[2025], **one_year,
+                                 **{"dip.catalog.max_unknown_attribute_share": D("0.6")})
     assert result.status_counts == {"ok": 5, "no_principal_dx": 1}
     assert set(groups) == {"K35:ZZ"}
     assert result.figures["ungrouped_cases"] == 3
-    assert "无有效主要诊断 1 例" in (tmp_path / "p" / "summary.md").read_text(encoding="utf-8")
+    assert len(result.warnings) == 1 and "3 例" in result.warnings[0] and "99.9999" in result.warnings[0]
+    summary = (tmp_path / "q" / "summary.md").read_text(encoding="utf-8")
+    assert "无有效主要诊断 1 例" in summary and "**警告**" in summary and "99.9999（3 例）" in summary
+
+
+def test_build_without_any_procedure_attributes_names_the_missing_table(workspace, tmp_path) -> None:
+    h = History(workspace.con)
+    workspace.con.execute("UPDATE codes SET category = NULL WHERE kind = 'procedure'")
+    h.many(3, "K35.800", 1000, pp="47.0900")
+    h.many(3, "K35.800", 1000)
+    h.flush()
+    with pytest.raises(UserError, match="尚未加载手术操作属性表.*codes load --categories"):
+        build(workspace, tmp_path / "p", years=[2025], **{"dip.catalog.year_weights": [D(1)]})

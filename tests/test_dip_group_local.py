@@ -206,7 +206,7 @@ def test_workspace_failure_leaves_nothing(workspace, catalog, monkeypatch):
     _insert_case(ws, "s1", "H1", ["K35.800"], [])
     import dipdrg.dip.group.workspace as module
 
-    def broken(con, cat):
+    def broken(con, cat, on_step=None):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(module, "run_steps", broken)

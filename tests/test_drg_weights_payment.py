@@ -32,7 +32,11 @@ reserve_ratio = "0.05"
 [settle.budget]
 method = "ratio"
 fund_total = "38000"
-dip_share = "0.6"
+dip_share = "0.4"
+
+[drg.budget]
+method = "ratio"
+share = "0.6"
 
 [settle.bands]
 surplus = [ { lower = "0", upper = "0.05", share = "1" }, { lower = "0.05", share = "0.5" } ]
@@ -220,12 +224,15 @@ def test_same_cases_settled_by_dip_and_by_drg(workspace, tmp_path) -> None:
     dip = settle_year(workspace, pol, 2026, method="dip")
     drg = settle_year(workspace, pol, 2026, method="drg")
     assert dip.run_id != drg.run_id
-    # DIP: 400 points, PV = 22800 / 0.75 / 400 = 76.0000; each case 7600.00 × 0.75 = 5700.00
-    assert (dip.point_values.applied_pv, drg.point_values.applied_pv) == (D("76.0000"), D("9728.0000"))
+    # separate budgets: DIP 38000 × 0.4 = 15200.00 (settle.budget), DRG 38000 × 0.6 = 22800.00 (drg.budget)
+    assert (dip.point_values.budget.amount, drg.point_values.budget.amount) == (D("15200.00"), D("22800.00"))
+    # DIP: 400 points, PV = 15200 / 0.75 / 400 = 50.66666… → 50.6667;
+    #      each case 100 × 50.6667 = 5066.67 × 0.75 = 3800.0025 → 3800.00
+    assert (dip.point_values.applied_pv, drg.point_values.applied_pv) == (D("50.6667"), D("9728.0000"))
     got = con.execute("SELECT run_id, method, SUM(fund_due) FROM settle_cases GROUP BY 1, 2 ORDER BY 2").fetchall()
-    assert [(m, s) for _, m, s in got] == [("dip", D("22800.00")), ("drg", D("22800.00"))]
+    assert [(m, s) for _, m, s in got] == [("dip", D("15200.00")), ("drg", D("22800.00"))]
     assert con.execute("SELECT fund_due FROM settle_cases WHERE run_id = ? AND setl_id = 'c4'",
-                       [dip.run_id]).fetchone() == (D("5700.00"),)
+                       [dip.run_id]).fetchone() == (D("3800.00"),)
 
 
 def test_unknown_method_is_refused(workspace, tmp_path) -> None:

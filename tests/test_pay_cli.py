@@ -41,3 +41,53 @@ def test_settle_commands(tmp_path: Path) -> None:
     assert "审核" in run("review", "list", "-w", str(tmp_path / "ws"))
     run("review", "export", "-o", str(tmp_path / "t.csv"), "-w", str(tmp_path / "ws"))
     assert "审核" in (tmp_path / "t.csv").read_text(encoding="utf-8-sig")
+
+
+def test_monthly_defaults_to_the_policy_year(tmp_path: Path) -> None:
+    with init_workspace(tmp_path / "ws") as ws:
+        insert_region(ws.con)
+    policy = write_policy(tmp_path, "\n[region]\nyear = 2026\n")
+    result = CliRunner().invoke(app, ["settle", "monthly", "-w", str(tmp_path / "ws"), "--policy", str(policy)])
+    assert result.exit_code == 0, result.output
+    with init_workspace(tmp_path / "ws") as ws:
+        periods = ws.con.execute("SELECT DISTINCT period FROM settle_monthly ORDER BY 1").fetchall()
+    assert periods == [("2026-01",), ("2026-02",), ("2026-03",)]      # the months of 2026 with cases
+    assert "月度预付（12 个月）" not in result.output                    # the bar is not printed off a terminal
+
+
+class _Bar:
+    """Records what the commands report to the progress bar."""
+
+    def __init__(self) -> None:
+        self.tasks: list[list] = []
+
+    def add_task(self, description: str, total: int) -> int:
+        self.tasks.append([description, total, 0])
+        return len(self.tasks) - 1
+
+    def update(self, task: int, advance: int, description: str) -> None:
+        self.tasks[task][2] += advance
+
+
+def test_long_commands_drive_a_progress_bar_to_its_end(tmp_path: Path, monkeypatch) -> None:
+    from contextlib import contextmanager
+
+    import dipdrg.console
+
+    bar = _Bar()
+
+    @contextmanager
+    def fake_progress():
+        yield bar
+
+    monkeypatch.setattr(dipdrg.console, "progress", fake_progress)
+    with init_workspace(tmp_path / "ws") as ws:
+        insert_region(ws.con)
+    common = ["-w", str(tmp_path / "ws"), "--policy", str(write_policy(tmp_path))]
+    runner = CliRunner()
+    for args in (["monthly", "--year", "2026"], ["annual"], ["simulate"], ["statements", "-o", str(tmp_path / "o")]):
+        result = runner.invoke(app, ["settle", *args, *common])
+        assert result.exit_code == 0, result.output
+    assert [t[0] for t in bar.tasks] == ["月度预付（12 个月）", "年度清算", "模拟付费", "生成结算单"]
+    assert all(done == total > 0 for _, total, done in bar.tasks), bar.tasks
+    assert bar.tasks[-1][1] == 4          # the regional files, then one step per hospital (2)

@@ -65,6 +65,26 @@ def test_item_and_ratio_budgets_need_the_fund_total(workspace) -> None:
         fund_budget(workspace.con, load_policy(path), 2026)
 
 
+def test_drg_has_its_own_budget(workspace) -> None:
+    """DIP reads settle.budget.*, DRG drg.budget.*; only the fund total is shared."""
+    insert_region(workspace.con)
+    path = Path(workspace.path) / "p.toml"
+    path.write_text('[settle.budget]\nmethod = "ratio"\nfund_total = "100000"\ndip_share = "0.55"\n'
+                    '[drg.budget]\nmethod = "item"\nitem_deductions = [ { name = "门诊统筹", amount = "30000" },'
+                    ' { name = "DIP 住院", amount = "55000" } ]\n', encoding="utf-8")
+    policy = load_policy(path)
+    # DIP: 100,000 × 0.55 = 55,000.00; DRG: 100,000 − 30,000 − 55,000 = 15,000.00
+    assert fund_budget(workspace.con, policy, 2026, "dip").amount == D("55000.00")
+    drg = fund_budget(workspace.con, policy, 2026, "drg")
+    assert (drg.method, drg.amount) == ("item", D("15000.00"))
+    # DRG growth by default, from last year's fund paid (c0 8000.00) with its own rate: 8000 × 1.10
+    path.write_text('[drg.budget]\ngrowth_rate = "0.10"\n', encoding="utf-8")
+    assert fund_budget(workspace.con, load_policy(path), 2026, "drg").amount == D("8800.00")
+    path.write_text('[drg.budget]\nmethod = "ratio"\nshare = "0"\n[settle.budget]\nfund_total = "1"\n', encoding="utf-8")
+    with pytest.raises(UserError, match="DRG 基金预算为 0.00 元.*drg.budget"):
+        fund_budget(workspace.con, load_policy(path), 2026, "drg")
+
+
 @given(st.integers(1, 10**9), st.integers(1, 10**9))
 def test_fund_ratio_is_exact_decimal(fund: int, cost: int) -> None:
     ratio = fund_ratio(D(fund) / 100, D(cost) / 100)

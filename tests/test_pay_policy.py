@@ -89,3 +89,48 @@ def test_overrides_are_validated_like_a_file() -> None:
     with pytest.raises(UserError, match="重叠"):
         with_overrides(load_policy(None), {"settle.bands.surplus": [
             {"lower": "0", "upper": "0.2", "share": "1"}, {"lower": "0.1", "share": "0"}]})
+
+
+def _settle_region(workspace, tmp_path: Path, overrides: dict):
+    from test_pay_data import insert_region, write_policy
+
+    insert_region(workspace.con)
+    return with_overrides(load_policy(write_policy(tmp_path)), overrides)
+
+
+@pytest.mark.parametrize("run", ["monthly", "annual"])
+def test_deduction_for_an_unknown_hospital_is_refused(workspace, tmp_path: Path, run) -> None:
+    from dipdrg.pay.clearance import settle_year
+    from dipdrg.pay.monthly import settle_months
+
+    policy = _settle_region(workspace, tmp_path, {"settle.audit_deductions": [
+        {"fixmedins_code": "H2", "amount": "100", "month": "2026-02"},
+        {"fixmedins_code": "HXXX", "amount": "100", "month": "2026-03"}]})
+    runs = workspace.con.execute("SELECT COUNT(*) FROM runs").fetchone()
+    with pytest.raises(UserError) as info:
+        if run == "monthly":
+            settle_months(workspace, policy, ["2026-03"])
+        else:
+            settle_year(workspace, policy, 2026)
+    message = info.value.message
+    assert "settle.audit_deductions 第 2 行" in message and "HXXX" in message and "H2" not in message.replace("HXXX", "")
+    assert workspace.con.execute("SELECT COUNT(*) FROM runs").fetchone() == runs      # nothing written
+
+
+def test_assessment_coefficient_for_an_unknown_hospital_is_refused(workspace, tmp_path: Path) -> None:
+    from dipdrg.pay.clearance import settle_year
+
+    policy = _settle_region(workspace, tmp_path, {"settle.assessment.hospitals": [
+        {"fixmedins_code": "H9", "coefficient": "0.9"}]})
+    with pytest.raises(UserError, match="settle.assessment.hospitals 第 1 行（考核系数）：医疗机构编码 H9"):
+        settle_year(workspace, policy, 2026)
+
+
+def test_a_hospital_with_cases_but_no_registry_row_may_have_deductions(workspace, tmp_path: Path) -> None:
+    from dipdrg.pay.monthly import settle_months
+
+    policy = _settle_region(workspace, tmp_path, {})
+    workspace.con.execute("DELETE FROM hospitals WHERE fixmedins_code = 'H2'")
+    result = settle_months(workspace, policy, ["2026-02"])      # H2's deduction (policy row 1) applies
+    assert workspace.con.execute("SELECT deductions FROM settle_monthly WHERE run_id = ? AND fixmedins_code = 'H2'",
+                                 [result.run_id]).fetchone() == (Decimal("100.00"),)

@@ -67,7 +67,7 @@ def test_closed_requests_cannot_move(region) -> None:
 
 @pytest.mark.parametrize("setl_id, reason_type, message", [
     ("c7", "高倍率", "未入组"),                 # ungrouped: outside DIP
-    ("nope", "高倍率", "不在分值测算运行"),
+    ("nope", "高倍率", "不在 DIP 分值测算运行"),
     ("c6", "随便", "理由类别「随便」不在可选范围内"),
 ])
 def test_bad_applications_are_refused(region, setl_id, reason_type, message) -> None:
@@ -135,3 +135,40 @@ def test_trail_exports_to_csv_and_xlsx(region, tmp_path: Path) -> None:
     assert sheet.max_row == 3 and sheet["F3"].value == "审核"
     with pytest.raises(UserError, match=".csv 或 .xlsx"):
         export_trail(ws, tmp_path / "trail.txt")
+
+
+def _hundred_drg_cases(con) -> None:
+    """100 DRG cases of 2026 (drg-score run 'drg-big'), one more DRG-grouped case without a weight."""
+    con.execute("INSERT INTO runs VALUES ('drg-big', 'drg-score', TIMESTAMP '2026-06-01 00:00:00',"
+                " NULL, '{}', '{}')")
+    con.execute("INSERT INTO cases (setl_id, fixmedins_code, medfee_sumamt, hifp_pay, setl_end_date,"
+                " import_id, content_hash) SELECT 'd' || i, 'H1', 1000, 700, DATE '2026-05-01', 'i', 'h'"
+                " FROM range(101) t(i)")
+    con.execute("INSERT INTO drg_case_scores (run_id, group_run_id, setl_id, fixmedins_code, drg, rw, coefficient,"
+                " rate, case_units, pack_sha256, rw_source, unpaid_reason)"
+                " SELECT 'drg-big', 'g', 'd' || i, 'H1', 'AAA1', 1, 1, 10000, 1, 'p', 'drg', NULL FROM range(100) t(i)")
+    con.execute("INSERT INTO drg_case_scores (run_id, group_run_id, setl_id, fixmedins_code, drg, rate, pack_sha256,"
+                " unpaid_reason) VALUES ('drg-big', 'g', 'd100', 'H1', 'ZZZ1', 10000, 'p', '无权重')")
+
+
+def test_five_per_cent_cap_for_drg(workspace) -> None:
+    _hundred_drg_cases(workspace.con)
+    policy = load_policy(None)
+    requests = []
+    for i in range(6):
+        request = apply(workspace, policy, f"d{i}", "高倍率", "费用高", "医院", method="drg")
+        audit(workspace, request, "审核员", "")
+        requests.append(request)
+    assert requests[0] == "TL-DRG-2026-00001"
+    for request in requests[:5]:
+        approve(workspace, policy, request, "科长", "同意")
+    # ⌊0.05 × 100⌋ = 5 (the DIP cap on as many cases would be ⌊0.005 × 100⌋ = 0)
+    assert approval_room(workspace, policy, 2026, method="drg") == (5, 5, 100)
+    with pytest.raises(UserError, match="已批准 5 例，达到上限 5 例（本统筹区 DRG 病例 100 例 × 5%）") as info:
+        approve(workspace, policy, requests[5], "科长", "同意")
+    assert info.value.field == "settle.special_case.cap_ratio_drg"
+    # a DRG case not paid by DRG (no weight) and a case of no DRG run cannot apply
+    with pytest.raises(UserError, match="未入组（不属于 DRG 结算范围）"):
+        apply(workspace, policy, "d100", "高倍率", "费用高", "医院", method="drg")
+    with pytest.raises(UserError, match="工作区中还没有 DIP|没有 DIP|找不到"):
+        apply(workspace, policy, "d1", "高倍率", "费用高", "医院", method="dip")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -12,12 +13,13 @@ import duckdb
 import pytest
 
 from dipdrg.cases.fields import FEE_ITEMS
+from dipdrg.codes.index import CodeIndex
 from dipdrg.synth.region import generate_region
 from dipdrg.synth.tables import DATA, load_parameters
 
 CASE_KINDS = {"low_standard_admission", "upcode_principal", "upcode_add_complication", "under_service",
               "over_long_stay", "split_admission", "invalid_code", "sex_conflict", "reversed_dates",
-              "fee_sum_mismatch", "late_upload"}
+              "fee_sum_mismatch", "late_upload", "symptom_principal", "missing_gender", "missing_birth_weight"}
 HOSPITAL_KINDS = {"upcoding", "split_admission", "low_standard_admission", "under_service", "over_long_stay"}
 
 
@@ -99,13 +101,31 @@ def test_invalid_codes_and_sex_conflicts_are_visible(con, region):
     conditions = _conditions()
     conflicts = _ids(con, "sex_conflict")
     checked = 0
-    for setl_id, gend, code in con.execute("select setl_id, gend, main_diag_code from s").fetchall():
+    for setl_id, gend, code in con.execute("select setl_id, gend, main_diag_code from s where gend in ('1', '2')").fetchall():
         share = conditions.get(code, {}).get("male_share")
         if share in ("0", "1"):
             conflict = (share == "0") == (gend == "1")
             assert conflict == (setl_id in conflicts), (setl_id, code, gend)
             checked += conflict
     assert checked == len(conflicts) > 0
+    # an empty sex is exactly the labelled omission, and never hides a labelled conflict
+    empty = {r[0] for r in con.execute("select setl_id from s where gend is null").fetchall()}
+    assert empty == _ids(con, "missing_gender") and empty and not empty & conflicts
+
+
+def test_neonates_lack_a_birth_weight_only_where_labelled(con):
+    missing = {r[0] for r in con.execute("""select setl_id from s
+        where nwb_age between 0 and 28 and nwb_bir_wt is null""").fetchall()}
+    assert missing == _ids(con, "missing_birth_weight") and missing
+
+
+def test_symptom_principal_beside_a_definite_diagnosis_is_a_labelled_error(con):
+    """R00–R99 as principal with a definite (not R, V–Y, Z) other diagnosis: only when labelled."""
+    rows = {r[0] for r in con.execute("""select setl_id from s where main_diag_code like 'R%' and exists (
+        select 1 from unnest(string_split(other_diag_codes, '|')) t(c) where left(c, 1) not in ('R', 'V', 'W', 'X', 'Y', 'Z'))""").fetchall()}
+    labelled = _ids(con, "symptom_principal")
+    assert labelled and labelled <= rows
+    assert rows - labelled <= _ids(con, "upcode_add_complication")   # an added complication is labelled too
 
 
 def test_split_admissions_are_readmissions_within_15_days(con):
@@ -156,7 +176,7 @@ def test_uploads_of_unlabelled_stays_are_within_seven_days(con):
     assert timedelta(0) < worst < timedelta(days=7)
 
 
-def test_messy_region_has_gbk_part_broken_rows_and_messy_codes(tmp_path, reference):
+def test_messy_region_has_gbk_part_broken_rows_and_messy_codes(tmp_path):
     generate_region(tmp_path, seed=2, cases_per_year=1500, years=2, hospitals=10, messy=True)
     gbk = tmp_path / "settlements" / "2025-part000.csv"
     raw = gbk.read_bytes()
@@ -175,21 +195,81 @@ def test_messy_region_has_gbk_part_broken_rows_and_messy_codes(tmp_path, referen
             assert len(fields) < len(header)
         else:
             assert fields[header.index("medfee_sumamt")] == "约三千元"
-    # messy codes normalise (strip, half-width, upper case, dot or crosswalk) to valid codes
-    codes = {r["code"] for r in csv.DictReader(open(reference / "codes" / "icd10-yb-2.0.csv", encoding="utf-8"))}
-    crosswalk = {r["source_code"]: r["target_code"]
-                 for r in csv.DictReader(open(reference / "codes" / "icd10-gl-to-yb.csv", encoding="utf-8"))}
-    undotted = {c.replace(".", ""): c for c in codes}
+    # messy codes normalise with the region's own code lists and 国临版 crosswalks
+    codes = {r["code"] for r in csv.DictReader(open(tmp_path / "codes" / "diagnoses.csv", encoding="utf-8"))}
     con = duckdb.connect()
-    messy = {r["id"] for r in labels if r["kind"] == "messy_code"}
+    messy = {r["id"]: r["detail"] for r in labels if r["kind"] == "messy_code"}
     rows = con.execute(f"select setl_id, main_diag_code from read_parquet('{tmp_path}/settlements/2026-*.parquet')").fetchall()
+    index = CodeIndex.from_files(**_code_files(tmp_path))
+    invalid = {r["id"] for r in labels if r["kind"] == "invalid_code"}
     seen = 0
     for setl_id, code in rows:
-        if setl_id not in messy:
+        if setl_id not in messy or setl_id in invalid:
             continue
-        clean = code.strip().translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}).upper().replace("X", "x")
-        target = clean if clean in codes else crosswalk.get(clean) or undotted.get(clean)
-        assert target in codes, code
-        assert code != target
+        result = index.normalise(code, "diagnosis")
+        assert result.code in codes and code != result.code, (code, result)
         seen += 1
     assert seen > 0
+
+
+def _code_files(region: Path, crosswalks: bool = True) -> dict[str, Path]:
+    files = {"diagnoses": region / "codes" / "diagnoses.csv", "procedures": region / "codes" / "procedures.csv",
+             "categories": region / "codes" / "procedures.csv"}
+    if crosswalks:
+        files |= {"dx_crosswalk": region / "codes" / "dx-crosswalk.csv",
+                  "proc_crosswalk": region / "codes" / "proc-crosswalk.csv"}
+    return files
+
+
+def test_messy_clinical_codes_normalise_only_through_the_written_crosswalks(tmp_path):
+    """The 国临版 codes a --messy region writes are exactly crosswalk sources; loading the crosswalk
+    maps each to its 医保版 target, without it they are not valid codes."""
+    generate_region(tmp_path, seed=8, cases_per_year=2500, years=2, hospitals=10, messy=True)
+    with_cw = CodeIndex.from_files(**_code_files(tmp_path))
+    without = CodeIndex.from_files(**_code_files(tmp_path, crosswalks=False))
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    for name, kind in (("dx-crosswalk.csv", "diagnosis"), ("proc-crosswalk.csv", "procedure")):
+        assert "国临版" in manifest["files"][f"codes/{name}"]["description"]
+        with open(tmp_path / "codes" / name, encoding="utf-8") as fh:
+            pairs = [(r["source_code"], r["target_code"]) for r in csv.DictReader(fh)]
+        assert pairs, name
+        for source, target in pairs:
+            assert without.normalise(source, kind).code is None, source
+            mapped = with_cw.normalise(source, kind)
+            assert (mapped.code, mapped.status) == (target, "mapped"), source
+    with open(tmp_path / "labels.csv", encoding="utf-8") as fh:
+        clinical = {r["id"] for r in csv.DictReader(fh) if r["kind"] == "messy_code" and "国临版" in r["detail"]}
+    with open(tmp_path / "codes" / "dx-crosswalk.csv", encoding="utf-8") as fh:
+        sources = {r["source_code"] for r in csv.DictReader(fh)}
+    written = {code for setl_id, code in duckdb.connect().execute(
+        f"select setl_id, main_diag_code from read_parquet('{tmp_path}/settlements/2026-*.parquet')").fetchall()
+        if setl_id in clinical and "." in code}   # without a 国临版 code the form is the undotted one
+    assert written and written <= sources
+
+
+def test_stays_made_longer_or_shorter_keep_birth_and_procedure_dates_consistent(tmp_path, monkeypatch):
+    """Over-long and under-served stays move the admission: an infant's birth date moves with it
+    (its age in days is unchanged, never born after admission) and procedure days stay inside."""
+    import dipdrg.synth.tables as tables_module
+
+    params = load_parameters()
+    bp = params["behaviours"]
+    bp.update(long_stay_hospitals=40, long_stay_rate=0.5, under_service_hospitals=40, under_service_rate=0.3)
+    monkeypatch.setattr(tables_module, "load_parameters", lambda: params)
+    generate_region(tmp_path, seed=9, cases_per_year=4000, years=1, hospitals=12)
+    con = duckdb.connect()
+    con.execute(f"create view s as select * from read_parquet('{tmp_path}/settlements/*.parquet')")
+    con.execute(f"create view l as select * from read_csv('{tmp_path}/labels.csv', all_varchar = true)")
+    moved = "(select id from l where kind in ('over_long_stay', 'under_service'))"
+    reversed_ids = "(select id from l where kind = 'reversed_dates')"
+    infants = con.execute(f"""select count(*), count(*) filter (where nwb_age <> adm_time::date - brdy or brdy > adm_time::date)
+        from s where setl_id in {moved} and nwb_age is not null and setl_id not in {reversed_ids}""").fetchone()
+    assert infants[0] > 10 and infants[1] == 0
+    assert con.execute(f"select count(*) from s where brdy > least(adm_time, dscg_time)::date").fetchone()[0] == 0
+    outside = con.execute(f"""select count(*) from (select adm_time::date a, dscg_time::date d,
+        unnest(string_split(oprn_dates, '|'))::date o from s where oprn_dates is not null
+        and setl_id not in {reversed_ids}) where o < a or o > d""").fetchone()[0]
+    assert outside == 0
+    long_icu = con.execute(f"""select count(*) from s where setl_id in {moved} and icu_minutes is not null
+        and cast(split_part(icu_minutes, '/', 1) as int) > act_ipt_days""").fetchone()[0]
+    assert long_icu == 0

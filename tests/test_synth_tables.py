@@ -38,15 +38,53 @@ def test_every_code_of_the_clinical_tables_is_in_the_reference_lists(reference):
     assert not set(invalid) & dx
 
 
+def test_clinical_codes_are_the_leaf_codes_the_chs_drg_lists_know(reference):
+    """Real hospitals code 医保版 leaf/extension codes (K35.800x001), which the CHS-DRG 1.1 lists
+    hold; a parent code such as K35.800 is valid but groups nowhere. Weighted by case frequency."""
+    drg = reference / "chs-drg-1.1"
+    yb = {r["code"] for r in _read(reference / "codes" / "icd10-yb-2.0.csv")}
+    mdc_dx = {r["code"] for r in _read(drg / "mdc_dx.csv")}
+    complications = {r["code"] for name in ("cc.csv", "mcc.csv") for r in _read(drg / name)}
+    adrg_proc = {r["code"] for r in _read(drg / "adrg_codes.csv") if r["list"] != "dx"}
+    adrg_proc |= {r["code"] for r in _read(drg / "or_procedures.csv")}
+    category = {r["code"]: r["category"] for r in _read(DATA / "procedures.csv")}
+    conditions = _read(DATA / "conditions.csv")
+    weight = {"all": 0.0, "listed": 0.0, "surgical": 0.0, "surgical_listed": 0.0}
+    for row in conditions:
+        w = float(row["weight"])
+        assert row["dx_code"] in yb, row["dx_code"]
+        weight["all"] += w
+        weight["listed"] += w * (row["dx_code"] in mdc_dx)
+        for option in row["procedures"].split(";"):
+            codes, prob = option.split(":")[:2]
+            first = codes.split("+")[0]
+            if category.get(first) in ("手术", "介入治疗"):
+                weight["surgical"] += w * float(prob)
+                weight["surgical_listed"] += w * float(prob) * (first in adrg_proc)
+    dx_share = weight["listed"] / weight["all"]
+    proc_share = weight["surgical_listed"] / weight["surgical"]
+    print(f"principal codes in the MDC lists: {dx_share:.1%}; surgical procedures in ADRG lists: {proc_share:.1%}")
+    assert dx_share >= 0.90
+    assert proc_share >= 0.90
+    complication_rows = [r for r in _read(DATA / "secondary.csv") if r["kind"] == "complication"]
+    listed = sum(float(r["rate"]) for r in complication_rows if r["code"] in complications)
+    assert listed / sum(float(r["rate"]) for r in complication_rows) >= 0.90   # they raise the DRG severity
+
+
 def test_condition_table_is_well_formed():
     tables = load_tables()
     cond = tables.cond
     assert (cond["opt_prob"].sum(1).round(9) == 1).all()
     assert ((cond["male"] >= 0) & (cond["male"] <= 1)).all()
     assert (cond["drug"] + cond["material"] < 1).all()
-    common = {"J18.900", "J44.100", "I63.900", "I21.000", "K35.800", "K80.100", "O80.000", "O82.000",
-              "H25.900", "Z51.100", "P07.300", "P59.900", "A15.000", "T29.200", "S72.000", "C34.900"}
+    common = {"J18.900", "J44.100", "I63.900", "I21.001", "K35.800x001", "K80.100x001", "O80.000", "O82.000",
+              "H25.900", "Z51.102", "P07.300", "P59.902", "A15.000x001", "T29.200x001", "S72.000", "C34.900x001"}
     assert common <= {tables.dx.codes[i] for i in cond["dx"]}
+    # a condition limited to one sex by its ICD-10 category has that sex only (sex conflicts are
+    # injected on these codes, where the quality rule can see them)
+    male = cond["male"][tables.dx_sex[cond["dx"]] == 1]
+    female = cond["male"][tables.dx_sex[cond["dx"]] == 2]
+    assert len(male) and len(female) and (male == 1).all() and (female == 0).all()
 
 
 def test_full_code_list_adds_a_tail_of_thousands_of_real_codes(reference, tmp_path):

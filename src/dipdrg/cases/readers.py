@@ -89,18 +89,17 @@ def detect_encoding(path: Path, requested: str = "auto") -> str:
     """'utf-8' or 'gbk' (read as GB18030, its superset) from the first megabyte.
 
     A file that is mostly valid UTF-8 stays UTF-8 even with a few bad rows: those rows are
-    quarantined by the CSV reader (IMP-012). A file mostly undecodable as UTF-8 is GBK.
+    quarantined by the CSV reader (IMP-012). A file mostly undecodable as UTF-8 is GBK, again
+    tolerating a few undecodable rows (quarantined after transcoding, IMP-012).
     """
     if requested not in ENCODINGS:
         raise UserError(f"不支持的编码 {requested}（可选：auto、utf-8、gbk）", file=path)
     sample = path.open("rb").read(SAMPLE_BYTES)
-    text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=False)
-    bad = text.count("\ufffd")
-    # GBK bytes read as UTF-8 give many bad sequences and almost no valid CJK characters;
-    # a UTF-8 file with a few broken rows has far more valid CJK characters than bad ones.
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    looks_utf8 = bad == 0 or cjk >= bad
-    gbk_ok = _decodes(sample, "gb18030")
+    # Bytes that do not decode are counted against the valid CJK characters: text in the
+    # wrong encoding gives many bad sequences and almost no valid CJK characters, a file in
+    # the right one with a few broken rows far more valid CJK characters than bad ones.
+    looks_utf8 = _mostly_decodes(sample, "utf-8")
+    gbk_ok = _mostly_decodes(sample, "gb18030")
     if requested == "utf-8":
         if not looks_utf8:
             raise UserError(
@@ -119,12 +118,11 @@ def detect_encoding(path: Path, requested: str = "auto") -> str:
     raise UserError("无法识别文件编码（既不是 UTF-8 也不是 GBK）；请另存为 UTF-8 后重试", file=path)
 
 
-def _decodes(sample: bytes, encoding: str) -> bool:
-    try:
-        codecs.getincrementaldecoder(encoding)("strict").decode(sample, final=False)
-    except UnicodeDecodeError:
-        return False
-    return True
+def _mostly_decodes(sample: bytes, encoding: str) -> bool:
+    """No undecodable bytes, or fewer undecodable sequences than valid CJK characters."""
+    text = codecs.getincrementaldecoder(encoding)("replace").decode(sample, final=False)
+    bad = text.count("\ufffd")
+    return bad == 0 or sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= bad
 
 
 def transcode_to_utf8(path: Path, directory: Path) -> tuple[Path, bool]:
@@ -150,6 +148,7 @@ CSV_ERRORS = """CASE error_type
     WHEN 'INVALID ENCODING' THEN '含有无法解码的字节（编码错误）'
     WHEN 'UNQUOTED VALUE' THEN '引号不配对'
     ELSE '无法解析的行' END"""
+CSV_RULE = "CASE min(error_type) WHEN 'INVALID ENCODING' THEN 'IMP-012' ELSE 'IMP-011' END"
 
 
 def _csv_header(path: Path, shown: Path) -> list[str]:
@@ -158,11 +157,15 @@ def _csv_header(path: Path, shown: Path) -> list[str]:
     ``columnN`` and repeated ones get ``_1``, ``_2`` as DuckDB itself would name them."""
     with path.open("rb") as handle:
         first = handle.readline(SAMPLE_BYTES)
-    text = first.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
-    if not text.strip():
+    lines = first.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+    if not lines or not lines[0].strip():
         raise UserError("第 1 行（表头）为空", file=shown)
+    try:
+        header = next(csv.reader([lines[0]]))
+    except csv.Error as exc:
+        raise UserError(f"第 1 行（表头）无法解析：{exc}", file=shown) from exc
     names: list[str] = []
-    for i, name in enumerate(next(csv.reader([text]))):
+    for i, name in enumerate(header):
         base = name.strip() or f"column{i}"
         unique, n = base, 0
         while unique in names:
@@ -202,7 +205,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: s
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid - {base} + 2 AS source_row, "
                     f"{names} FROM {table}_raw")
     else:
-        _csv_numbered_table(con, table, names, base, rejects, reread)
+        _csv_numbered_table(con, table, names, base, reread)
     if replaced:
         _flag_replacement_chars(con, table, columns)
     rows = con.execute(
@@ -233,23 +236,21 @@ def _csv_rejects(con: duckdb.DuckDBPyConnection, table: str) -> int:
     (``csv_line`` holds them all): each such physical line is judged on its own, a line with an
     odd number of quotes is IMP-011, the others are read again (``_reread_split_lines``).
     ``<table>_rjrec`` keeps, per rejected record i (in file order), its first physical line
-    ``first_line``, its number of physical lines ``lines``, and ``after``: the rowid of the
-    first accepted record that follows it.
+    ``first_line``, its number of physical lines ``lines``, and ``after``: how many accepted
+    records precede it (the 0-based rank of the first accepted record after it).
     """
     raw = f"{table}_raw"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table}_rjrec AS
         WITH records AS (
-            SELECT CAST(line AS BIGINT) AS line,
-                   CASE min(CAST(error_type AS VARCHAR)) WHEN 'INVALID ENCODING' THEN 'IMP-012'
-                        ELSE 'IMP-011' END AS rule_id,
+            SELECT CAST(line AS BIGINT) AS line, {CSV_RULE} AS rule_id,
                    string_agg(DISTINCT {CSV_ERRORS}, '；') AS message,
                    ltrim(min(csv_line), chr(13) || chr(10)) AS csv_line
             FROM (SELECT line, CAST(error_type AS VARCHAR) AS error_type, csv_line FROM {raw}_rj)
             GROUP BY line
         ), counted AS (
             SELECT *, row_number() OVER (ORDER BY line) AS i,
-                   len(string_split(csv_line, chr(10))) AS lines
+                   coalesce(len(string_split(csv_line, chr(10))), 1) AS lines
             FROM records
         )
         SELECT *, line + sum(lines - 1) OVER (ORDER BY i) - (lines - 1) AS first_line,
@@ -293,14 +294,14 @@ def _reread_split_lines(con: duckdb.DuckDBPyConnection, table: str, data_path: P
     spec = "{'__line': 'BIGINT', " + ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in columns) + "}"
     fix = tmp / "reread.csv"
     with data_path.open("rb") as handle:
-        header = handle.readline().decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+        header = handle.readline().decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[0]
     # the few lines of broken records only; the bulk of the file never passes through Python
     fix.write_text("\n".join(["__line," + header] + [f"{n},{piece}" for n, piece in balanced]) + "\n",
                    encoding="utf-8")
     _scan_csv(con, fix, f"{table}_fix", spec)
     con.execute(f"""
         INSERT INTO {table}_rejects
-        SELECT CAST(split_part(csv_line, ',', 1) AS BIGINT), 'IMP-011',
+        SELECT CAST(split_part(csv_line, ',', 1) AS BIGINT), {CSV_RULE},
                string_agg(DISTINCT {CSV_ERRORS}, '；'),
                json_object('line', min(substr(csv_line, strpos(csv_line, ',') + 1)))
         FROM (SELECT CAST(error_type AS VARCHAR) AS error_type, ltrim(csv_line, chr(13) || chr(10)) AS csv_line
@@ -312,17 +313,20 @@ def _reread_split_lines(con: duckdb.DuckDBPyConnection, table: str, data_path: P
 
 
 def _csv_numbered_table(con: duckdb.DuckDBPyConnection, table: str, names: str, base: int,
-                        rejects: int, reread: bool) -> None:
+                        reread: bool) -> None:
     """``<table>`` with line numbers that skip every physical line of the rejected records.
 
     Accepted record k (0-based rank, rowid - ``base``) follows rejected record i exactly when
-    ``after_i <= k``; its line is k + 2 plus the physical lines of those records. Lines re-read from broken records
-    carry their own number.
+    ``after_i <= k``; its line is k + 2 plus the physical lines of those records. Lines read
+    again from broken records carry their own number.
     """
-    shift = "0"
-    if rejects:
-        shift = f"coalesce((SELECT sum(r.lines) FROM {table}_rjrec r WHERE r.after <= t.rowid - {base}), 0)"
-    sql = f"SELECT t.rowid - {base} + 2 + {shift} AS source_row, {names} FROM {table}_raw t"
+    rank = f"t.rowid - {base}"
+    # each accepted rank range [lo, hi) between two rejected records shifts by the physical
+    # lines of all rejected records before it (a range join against a handful of rows)
+    sql = (f"SELECT {rank} + 2 + coalesce(b.shift, 0) AS source_row, {names} FROM {table}_raw t "
+           f"LEFT JOIN (SELECT after AS lo, coalesce(lead(after) OVER (ORDER BY i), {2**62}) AS hi, "
+           f"sum(lines) OVER (ORDER BY i) AS shift FROM {table}_rjrec) b "
+           f"ON {rank} >= b.lo AND {rank} < b.hi")
     if reread:
         sql += f" UNION ALL SELECT __line, {names} FROM {table}_fix"
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")

@@ -86,17 +86,18 @@ def group_command(
     national: Path | None = NationalOption,
 ) -> None:
     """对工作区全部病例进行 DIP 分组，保存结果并报告入组率（全市及分医疗机构）。"""
-    from dipdrg.dip.group.workspace import group_workspace
+    from dipdrg.dip.group.workspace import group_steps, group_workspace
+    from dipdrg.dip.progress import step_bar
     from dipdrg.workspace import open_workspace
 
     catalog = _catalog(catalog_path, national)
-    with open_workspace(workspace) as ws:
-        result = group_workspace(ws, catalog)
+    with open_workspace(workspace) as ws, step_bar("DIP 分组", len(group_steps())) as on_step:
+        result = group_workspace(ws, catalog, on_step)
     table = Table(title="DIP 入组率")
     for header in ("医疗机构", "名称", "病例数", "入组", "入组率", "核心病种", "综合病种", "基层病种", "未入组"):
         table.add_column(header, justify="right" if header not in ("医疗机构", "名称") else "left")
     for r in result.rates:
-        table.add_row(r.fixmedins_code or "合计", r.fixmedins_name or "", f"{r.cases:,}", f"{r.grouped:,}",
+        table.add_row("合计" if r.is_total else r.fixmedins_code or "（无机构编码）", r.fixmedins_name or "", f"{r.cases:,}", f"{r.grouped:,}",
                       f"{r.rate * 100:.2f}%", f"{r.core:,}", f"{r.comprehensive:,}", f"{r.primary_care:,}", f"{r.ungrouped:,}")
     console.print(table)
     console.print(result.summary_zh())
@@ -104,9 +105,9 @@ def group_command(
 
 @app.command("group-file")
 def group_file_command(
-    src: Path = typer.Argument(..., help="结算清单 CSV（每行一例：病例编号、主要诊断、其他诊断、手术操作等）"),
+    src: Path = typer.Argument(..., help="结算清单 CSV（UTF-8 或 GBK；每行一例：病例编号、主要诊断、其他诊断、手术操作等）"),
     catalog_path: Path = CatalogOption,
-    out: Path = typer.Option(..., "--out", "-o", help="输出 CSV：case_id, group_code, layer, status"),
+    out: Path = typer.Option(..., "--out", "-o", help="输出 CSV：case_id, group_code, layer, status, reason（未入组原因代码）"),
     national: Path | None = NationalOption,
     proc_category: Path | None = typer.Option(None, "--proc-category", help="手术操作属性表 CSV（code, category），用于综合病种"),
 ) -> None:

@@ -34,6 +34,8 @@ class Explanation:
     treatment: str | None
     score: Decimal | None
     principal_dx: str | None
+    principal_dx_raw: str | None
+    principal_dx_note: str | None
     dx_keys: list[str]
     principal_procedure: str | None
     counted_procedures: list[str]
@@ -55,7 +57,12 @@ class Explanation:
             out.append(f"基层病种：{'是' if self.primary_care else '否'}")
         else:
             out.append(f"未入组：{self.reason} {self.reason_text}")
-        out.append(f"主要诊断：{self.principal_dx or '（无）'}（键 {'/'.join(self.dx_keys) or '-'}）")
+        if self.principal_dx:
+            out.append(f"主要诊断：{self.principal_dx}（键 {'/'.join(self.dx_keys) or '-'}）")
+        elif self.principal_dx_raw:
+            out.append(f"主要诊断：{self.principal_dx_raw}（无效：{self.principal_dx_note or '未能规范化为医保版编码'}）")
+        else:
+            out.append("主要诊断：（无）")
         out.append(f"主要手术操作：{self.principal_procedure or '（无，保守治疗）'}")
         for code, why in self.ignored_procedures:
             out.append(f"  手术 {code}：{why}")
@@ -120,6 +127,6 @@ def group_case(catalog: Catalog, case: CaseInput | dict[str, Any], proc_attr: di
         status="grouped" if code else "ungrouped", group_code=code, group_name=name, group_type=gtype,
         layer=layer, rule_ref=ref, reason=outcome.reason, reason_text=REASONS.get(outcome.reason or ""),
         primary_care=outcome.primary_care, treatment=outcome.treatment, score=score,
-        principal_dx=f.pdx, dx_keys=[k for k in (f.pdx4, f.pdx3) if k], principal_procedure=f.pp,
+        principal_dx=f.pdx, principal_dx_raw=f.pdx_raw, principal_dx_note=f.pdx_note, dx_keys=[k for k in (f.pdx4, f.pdx3) if k], principal_procedure=f.pp,
         counted_procedures=f.procs, ignored_procedures=f.ignored, matched_codes=matched, path=path,
     )

@@ -53,6 +53,7 @@ class _Source:
     """Where a method's case units live and how its messages name them."""
 
     table: str
+    group_expr: str           # the case's group if paid by the method (NULL = outside it), over alias s
     rate_column: str          # the budget point value (DIP) or rate (DRG) each case was priced at
     extra_hash: str           # a further input hash column folded into the pack hash ('' for none)
     none_yet: str
@@ -62,10 +63,10 @@ class _Source:
 
 
 _SOURCES = {
-    "dip": _Source("dip_case_scores", "point_value", "",
+    "dip": _Source("dip_case_scores", "s.group_code", "point_value", "",
                    "工作区中还没有 DIP 分值测算结果；请先运行 DIP 分值测算",
                    "找不到 DIP 分值测算运行", "分值测算运行", "预算点值"),
-    "drg": _Source("drg_case_scores", "rate", "weights_sha256",
+    "drg": _Source("drg_case_scores", "CASE WHEN s.case_units IS NOT NULL THEN s.drg END", "rate", "weights_sha256",
                    "工作区中还没有 DRG 病例权重结果；请先运行 dipdrg drg score",
                    "找不到 DRG 病例权重运行", "DRG 病例权重运行", "费率"),
 }
@@ -113,6 +114,17 @@ def _method_basis(con: duckdb.DuckDBPyConnection, method: str, score_run_id: str
         warnings.append(f"{no_money} 例入组病例缺少医疗费总额或统筹基金支付，按 0 计")
     cases_hash = step(con, f"basis_{method}_hash", params).fetchone()[0] or ""
     return Basis(method, score_run_id, pack, row[3], cases_hash, int(undated), tuple(warnings))
+
+
+def basis_case(con: duckdb.DuckDBPyConnection, basis: Basis, setl_id: str) -> tuple | None:
+    """One case of a scoring run (single-case path of the review workflow):
+    (hospital, group or None, settlement date, discharge date), or None when not in the run."""
+    src = _SOURCES[basis.method]
+    return con.execute(
+        f"SELECT s.fixmedins_code, {src.group_expr}, c.setl_end_date, CAST(c.dscg_time AS DATE)"
+        f" FROM {src.table} s JOIN cases c ON c.setl_id = s.setl_id"
+        " WHERE s.run_id = ? AND s.setl_id = ?", [basis.run_id, setl_id]
+    ).fetchone()
 
 
 def dip_basis(con: duckdb.DuckDBPyConnection, score_run_id: str | None = None) -> Basis:

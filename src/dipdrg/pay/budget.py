@@ -1,9 +1,12 @@
-"""The DIP fund budget for a year (区域总额预算, DIP 技术规范 §6.1), by one of three methods.
+"""The DIP or DRG fund budget for a year (区域总额预算, DIP 技术规范 §6.1; CHS-DRG 付费技术
+规范: DRG 年度预算), by one of three methods:
 
-- item   (按支出项目): fund expenditure budget − the items not paid by DIP;
-- ratio  (按比例):     fund expenditure budget × DIP share;
+- item   (按支出项目): fund expenditure budget − the items not paid by the method;
+- ratio  (按比例):     fund expenditure budget × the method's share;
 - growth (按增长率):   last year's inpatient fund expenditure × (1 + growth rate).
 
+DIP reads ``settle.budget.*``; DRG its own ``drg.budget.*`` (a region settling by both needs
+two budgets), sharing only the fund's total expenditure budget ``settle.budget.fund_total``.
 Each result is money rounded once (DESIGN.md §4.6 "Rounding").
 """
 
@@ -21,9 +24,29 @@ from dipdrg.pay.sqlstep import step
 from dipdrg.policy import Policy
 
 
+# The policy keys of each method's budget: method, share, items outside, base, growth.
+BUDGET_KEYS = {
+    "dip": {"method": "settle.budget.method", "share": "settle.budget.dip_share",
+            "items": "settle.budget.item_deductions", "base": "settle.budget.base_amount",
+            "growth": "settle.budget.growth_rate"},
+    "drg": {"method": "drg.budget.method", "share": "drg.budget.share",
+            "items": "drg.budget.item_deductions", "base": "drg.budget.base_amount",
+            "growth": "drg.budget.growth_rate"},
+}
+FUND_TOTAL = "settle.budget.fund_total"
+
+
+def budget_parameters(policy: Policy, method: str) -> dict:
+    """The policy values a settlement by ``method`` records: ``settle.*`` (and ``drg.budget.*``)."""
+    used = policy.used("settle")
+    if method == "drg":
+        used.update(policy.used("drg.budget"))
+    return used
+
+
 @dataclass(frozen=True)
 class Budget:
-    """A year's DIP fund budget, the method that gave it and the inputs it used."""
+    """A year's DIP or DRG fund budget, the method that gave it and the inputs it used."""
 
     method: str
     amount: Decimal
@@ -31,13 +54,13 @@ class Budget:
 
 
 def budget_by_items(fund_total: Decimal, items: list[dict]) -> Decimal:
-    """按支出项目: total fund budget minus every item outside DIP."""
+    """按支出项目: total fund budget minus every item outside the payment method."""
     return money(fund_total - sum((to_decimal(row["amount"]) for row in items), Decimal(0)))
 
 
-def budget_by_ratio(fund_total: Decimal, dip_share: Decimal) -> Decimal:
-    """按比例: total fund budget × the DIP share."""
-    return money(fund_total * dip_share)
+def budget_by_ratio(fund_total: Decimal, share: Decimal) -> Decimal:
+    """按比例: total fund budget × the method's share."""
+    return money(fund_total * share)
 
 
 def budget_by_growth(base: Decimal, growth_rate: Decimal) -> Decimal:
@@ -45,25 +68,28 @@ def budget_by_growth(base: Decimal, growth_rate: Decimal) -> Decimal:
     return money(base * (1 + growth_rate))
 
 
-def fund_budget(con: duckdb.DuckDBPyConnection, policy: Policy, year: int) -> Budget:
-    """The year's DIP fund budget under the policy's method; missing inputs are refused."""
-    method = policy.get("settle.budget.method")
-    fund_total = policy.get("settle.budget.fund_total")
+def fund_budget(con: duckdb.DuckDBPyConnection, policy: Policy, year: int, payment: str = "dip") -> Budget:
+    """The year's fund budget of payment method ``payment`` (dip/drg); missing inputs are refused."""
+    keys = BUDGET_KEYS[payment]
+    name = payment.upper()
+    method = policy.get(keys["method"])
+    fund_total = policy.get(FUND_TOTAL)
     if method in ("item", "ratio") and fund_total <= 0:
         raise UserError(
-            f"基金预算方法为 {method}，须在政策文件中设置 settle.budget.fund_total（统筹基金支出预算总额）",
-            field="settle.budget.fund_total",
+            f"{name} 基金预算方法（{keys['method']}）为 {method}，须在政策文件中设置 {FUND_TOTAL}"
+            "（统筹基金支出预算总额）",
+            field=FUND_TOTAL,
         )
     if method == "item":
-        items = policy.get("settle.budget.item_deductions")
+        items = policy.get(keys["items"])
         amount = budget_by_items(fund_total, items)
         inputs = {"fund_total": str(fund_total), "items": str(len(items))}
     elif method == "ratio":
-        share = policy.get("settle.budget.dip_share")
+        share = policy.get(keys["share"])
         amount = budget_by_ratio(fund_total, share)
-        inputs = {"fund_total": str(fund_total), "dip_share": str(share)}
+        inputs = {"fund_total": str(fund_total), "share": str(share)}
     else:
-        base = policy.get("settle.budget.base_amount")
+        base = policy.get(keys["base"])
         source = "policy"
         if base == 0:
             count, base = step(con, "budget_prior_fund", {
@@ -74,13 +100,14 @@ def fund_budget(con: duckdb.DuckDBPyConnection, policy: Policy, year: int) -> Bu
             source = f"{year - 1} 年 {count} 例住院病例"
             if not count:
                 raise UserError(
-                    f"按增长率确定预算需要上年度支出：工作区中没有 {year - 1} 年的病例，"
-                    "请在政策文件中设置 settle.budget.base_amount",
-                    field="settle.budget.base_amount",
+                    f"按增长率确定 {name} 基金预算需要上年度支出：工作区中没有 {year - 1} 年的病例，"
+                    f"请在政策文件中设置 {keys['base']}",
+                    field=keys["base"],
                 )
-        growth = policy.get("settle.budget.growth_rate")
+        growth = policy.get(keys["growth"])
         amount = budget_by_growth(to_decimal(base), growth)
         inputs = {"base_amount": str(money(base)), "base_source": source, "growth_rate": str(growth)}
     if amount <= 0:
-        raise UserError(f"DIP 基金预算为 {amount} 元，不大于 0；请检查 settle.budget 参数")
+        prefix = keys["method"].rsplit(".", 1)[0]
+        raise UserError(f"{name} 基金预算为 {amount} 元，不大于 0；请检查 {prefix} 参数", field=prefix)
     return Budget(method, amount, inputs)

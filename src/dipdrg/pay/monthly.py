@@ -16,6 +16,7 @@ from dipdrg.pay.point_value import (
     PointValues, monthly_point_values, period_totals, record, write_params,
 )
 from dipdrg.pay.policy_tables import load_policy_tables
+from dipdrg.pay.progress import Tick, no_tick
 from dipdrg.pay.runs import month_label, month_start, next_month_start, parse_month, run_inputs
 from dipdrg.pay.sqlstep import drop_temp, persist, step
 from dipdrg.policy import Policy
@@ -31,31 +32,41 @@ class MonthlyResult:
 
 
 def compute_months(
-    con: duckdb.DuckDBPyConnection, policy: Policy, basis: Basis, months: list[str]
+    con: duckdb.DuckDBPyConnection, policy: Policy, basis: Basis, months: list[str], tick: Tick = no_tick
 ) -> list[PointValues]:
-    """Fill ``tmp_settle_cases`` and ``tmp_settle_monthly`` for the given months (no writes)."""
+    """Fill ``tmp_settle_cases`` and ``tmp_settle_monthly`` for the given months (no writes).
+
+    All months are computed together (set-based); ``tick`` is called after each of MONTH_STEPS.
+    """
     parsed = sorted({parse_month(m) for m in months})
     labels = [month_label(*m) for m in parsed]
+    load_policy_tables(con, policy)
     load_basis(con, basis, month_start(*parsed[0]), next_month_start(*parsed[-1]),
                policy.get("settle.month_basis"), "month")
     con.execute("CREATE OR REPLACE TEMP TABLE tmp_settle_periods (period VARCHAR PRIMARY KEY)")
     con.executemany("INSERT INTO tmp_settle_periods VALUES (?)", [(m,) for m in labels])
     con.execute("DELETE FROM tmp_settle_basis WHERE period NOT IN (SELECT period FROM tmp_settle_periods)")
     values = monthly_point_values(policy, basis, period_totals(con))
+    tick(f"{len(labels)} 个月的基金支付比例")
     write_params(con, values)
     step(con, "special_approved", {"method": basis.method})
-    load_policy_tables(con, policy)
     step(con, "case_payment")
+    tick("病例支付")
     step(con, "monthly_hospital", {
         "method": basis.method,
         "monthly_basis": policy.get("settle.monthly.basis"),
         "reserve_ratio": policy.get("settle.reserve_ratio"),
     })
+    tick("机构月度预付")
     return values
 
 
+MONTH_STEPS = 3         # ticks of compute_months
+
+
 def settle_months(
-    ws: Workspace, policy: Policy, months: list[str], score_run_id: str | None = None, method: str = "dip"
+    ws: Workspace, policy: Policy, months: list[str], score_run_id: str | None = None, method: str = "dip",
+    tick: Tick = no_tick,
 ) -> MonthlyResult:
     """Run and store the monthly prepayment of ``months`` by ``method`` (one run, all or nothing)."""
     con = ws.con
@@ -63,10 +74,11 @@ def settle_months(
     try:
         with ws.run("settle-monthly", inputs=run_inputs(con, basis, policy),
                     parameters=policy.used("settle")) as run_id:
-            values = compute_months(con, policy, basis, months)
+            values = compute_months(con, policy, basis, months, tick)
             record(con, run_id, basis, values)
             persist(con, "tmp_settle_cases", "settle_cases", run_id)
             hospitals = persist(con, "tmp_settle_monthly", "settle_monthly", run_id)
+            tick("保存结果")
     finally:
         drop_temp(con)
     return MonthlyResult(run_id, basis, values, hospitals)

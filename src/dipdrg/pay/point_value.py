@@ -21,6 +21,7 @@ from dipdrg.errors import UserError
 from dipdrg.money import four
 from dipdrg.pay.basis import Basis
 from dipdrg.pay.budget import Budget
+from dipdrg.pay.labels import labels
 from dipdrg.pay.sqlstep import step
 from dipdrg.policy import Policy
 
@@ -60,7 +61,7 @@ def fund_ratio(total_fund: Decimal, total_cost: Decimal) -> Decimal:
 def settlement_point_value(budget: Decimal, ratio: Decimal, total_units: Decimal) -> Decimal:
     """结算点值 = (DIP fund budget / fund ratio) / total score, 4 decimals."""
     if ratio <= 0 or total_units <= 0:
-        raise UserError("基金支付比例或总分值为 0，无法计算结算点值")
+        raise UserError("基金支付比例或总分值（DRG 为总权重）为 0，无法计算结算点值（DRG 为费率）")
     return four(Decimal(budget) / Decimal(ratio) / Decimal(total_units))
 
 
@@ -75,8 +76,10 @@ def budget_point_value(policy: Policy, basis: Basis) -> Decimal:
     if value > 0:
         return four(value)
     if basis.budget_pv is None:
+        words = labels(basis.method)
         raise UserError(
-            f"分值测算运行 {basis.run_id} 没有预算点值；请在政策文件中设置 settle.point_value.budget_value",
+            f"{words.score_run} {basis.run_id} 没有{words.budget_price}；"
+            "请在政策文件中设置 settle.point_value.budget_value",
             field="settle.point_value.budget_value",
         )
     return four(basis.budget_pv)

@@ -8,33 +8,40 @@ from __future__ import annotations
 
 import duckdb
 
+from dipdrg.errors import UserError
 from dipdrg.money import four, money, to_decimal
+from dipdrg.pay.sqlstep import step
 from dipdrg.policy import Policy
 
 
 def load_policy_tables(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
-    """Write ``tmp_settle_deductions``, ``tmp_settle_coefs`` and ``tmp_settle_bands``."""
+    """Write ``tmp_settle_deductions``, ``tmp_settle_coefs`` and ``tmp_settle_bands``.
+
+    A deduction or coefficient for a hospital that exists nowhere is refused (it would
+    otherwise be silently misapplied), naming the policy row and the code.
+    """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE tmp_settle_deductions ("
-        " fixmedins_code VARCHAR, period VARCHAR, amount DECIMAL(18,2), reason VARCHAR)"
+        " row_no INTEGER, fixmedins_code VARCHAR, period VARCHAR, amount DECIMAL(18,2), reason VARCHAR)"
     )
     rows = [
-        (str(r["fixmedins_code"]).strip(), str(r["month"]), money(r["amount"]), str(r.get("reason", "")))
-        for r in policy.get("settle.audit_deductions")
+        (number, str(r["fixmedins_code"]).strip(), str(r["month"]), money(r["amount"]), str(r.get("reason", "")))
+        for number, r in enumerate(policy.get("settle.audit_deductions"), start=1)
     ]
     if rows:
-        con.executemany("INSERT INTO tmp_settle_deductions VALUES (?, ?, ?, ?)", rows)
+        con.executemany("INSERT INTO tmp_settle_deductions VALUES (?, ?, ?, ?, ?)", rows)
 
     con.execute(
         "CREATE OR REPLACE TEMP TABLE tmp_settle_coefs ("
-        " fixmedins_code VARCHAR PRIMARY KEY, coefficient DECIMAL(18,4))"
+        " row_no INTEGER, fixmedins_code VARCHAR PRIMARY KEY, coefficient DECIMAL(18,4))"
     )
     rows = [
-        (str(r["fixmedins_code"]).strip(), four(r["coefficient"]))
-        for r in policy.get("settle.assessment.hospitals")
+        (number, str(r["fixmedins_code"]).strip(), four(r["coefficient"]))
+        for number, r in enumerate(policy.get("settle.assessment.hospitals"), start=1)
     ]
     if rows:
-        con.executemany("INSERT INTO tmp_settle_coefs VALUES (?, ?)", rows)
+        con.executemany("INSERT INTO tmp_settle_coefs VALUES (?, ?, ?)", rows)
+    _refuse_unknown_hospitals(con)
 
     con.execute(
         "CREATE OR REPLACE TEMP TABLE tmp_settle_bands ("
@@ -49,6 +56,15 @@ def load_policy_tables(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
     ]
     if rows:
         con.executemany("INSERT INTO tmp_settle_bands VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def _refuse_unknown_hospitals(con: duckdb.DuckDBPyConnection) -> None:
+    unknown = step(con, "policy_unknown_hospitals").fetchall()
+    if unknown:
+        what = {"settle.audit_deductions": "审核扣款", "settle.assessment.hospitals": "考核系数"}
+        lines = [f"政策参数 {key} 第 {number} 行（{what[key]}）：医疗机构编码 {code} 不在医疗机构表中，"
+                 "也没有该机构的结算清单" for key, number, code in unknown]
+        raise UserError("；\n".join(lines) + "。请核对机构编码，或先导入医疗机构表", field=unknown[0][0])
 
 
 def assessment_default(policy: Policy):

@@ -1,8 +1,8 @@
 """Special-case review (特例单议, DESIGN.md §4.4): 申请 → 审核 → 批准 / 驳回.
 
-A request names one grouped case of a scoring run; every transition is a row of
+A request names one grouped case of a DIP or DRG scoring run; every transition is a row of
 ``special_case_trail`` (who, when, why). Approvals are capped at a share of the region's
-DIP cases of the year (5 ‰; 5 % for DRG). An approved case is paid by item (its billed fund
+cases of the method and year (5 ‰ of DIP cases, 5 % of DRG cases: settle.special_case.cap_ratio_*). An approved case is paid by item (its billed fund
 amount) or at an adjusted standard; the settlement reads the approvals when it runs.
 """
 
@@ -18,7 +18,8 @@ import duckdb
 
 from dipdrg.errors import UserError
 from dipdrg.money import money
-from dipdrg.pay.basis import dip_basis, load_basis
+from dipdrg.pay.basis import basis_case, load_basis, method_basis
+from dipdrg.pay.labels import labels
 from dipdrg.pay.sqlstep import drop_temp, step
 from dipdrg.policy import Policy
 from dipdrg.workspace import Workspace
@@ -89,16 +90,13 @@ def apply(
     if not reason.strip():
         raise UserError("必须填写申请理由", field="reason")
     con = ws.con
-    basis = dip_basis(con, score_run_id)
-    row = con.execute(
-        "SELECT s.fixmedins_code, s.group_code, c.setl_end_date, CAST(c.dscg_time AS DATE)"
-        " FROM dip_case_scores s JOIN cases c ON c.setl_id = s.setl_id"
-        " WHERE s.run_id = ? AND s.setl_id = ?", [basis.run_id, setl_id]
-    ).fetchone()
+    words = labels(method)
+    basis = method_basis(con, method, score_run_id)
+    row = basis_case(con, basis, setl_id)
     if row is None:
-        raise UserError(f"病例 {setl_id} 不在分值测算运行 {basis.run_id} 中", field="setl_id")
+        raise UserError(f"病例 {setl_id} 不在 {words.score_run} {basis.run_id} 中", field="setl_id")
     if row[1] is None:
-        raise UserError(f"病例 {setl_id} 未入组（不属于 DIP 结算范围），不能申请特例单议", field="setl_id")
+        raise UserError(f"病例 {setl_id} 未入组（不属于 {words.name} 结算范围），不能申请特例单议", field="setl_id")
     settled, discharged = row[2], row[3]
     dated = (discharged or settled) if policy.get("settle.month_basis") == "discharge" else (settled or discharged)
     if dated is None:
@@ -156,11 +154,10 @@ def approve(
     _check_transition(request.state, "approved", request_id)
     allowed, approved, cases = approval_room(ws, policy, request.year, score_run_id, request.method)
     if approved + 1 > allowed:
-        per_mille = (_cap_ratio(policy, request.method) * 1000).normalize()
         raise UserError(
             f"{request.year} 年特例单议已批准 {approved} 例，达到上限 {allowed} 例"
-            f"（本统筹区 {request.method.upper()} 病例 {cases} 例 × {per_mille:f}‰），不能再批准",
-            field="cap",
+            f"（本统筹区 {labels(request.method).name} 病例 {cases} 例 × {_cap_text(policy, request.method)}），不能再批准",
+            field=f"settle.special_case.cap_ratio_{request.method}",
         )
     _move(ws, request_id, "approved", actor, note, at, mode, amount)
 
@@ -169,12 +166,20 @@ def _cap_ratio(policy: Policy, method: str) -> Decimal:
     return policy.get(f"settle.special_case.cap_ratio_{method}")
 
 
+def _cap_text(policy: Policy, method: str) -> str:
+    """The cap as written in the rules: per mille for DIP (5‰), per cent for DRG (5%)."""
+    ratio = _cap_ratio(policy, method)
+    if method == "dip":
+        return f"{(ratio * 1000).normalize():f}‰"
+    return f"{(ratio * 100).normalize():f}%"
+
+
 def approval_room(
     ws: Workspace, policy: Policy, year: int, score_run_id: str | None = None, method: str = "dip"
 ) -> tuple[int, int, int]:
-    """(cap, approvals so far, region's DIP cases of the year): cap = ⌊ratio × cases⌋."""
+    """(cap, approvals so far, region's cases of the method and year): cap = ⌊ratio × cases⌋."""
     con = ws.con
-    basis = dip_basis(con, score_run_id)
+    basis = method_basis(con, method, score_run_id)
     try:
         load_basis(con, basis, date(year, 1, 1), date(year + 1, 1, 1), policy.get("settle.month_basis"), "year")
         cases, approved = step(con, "special_cap", {"method": method, "year": year}).fetchone()

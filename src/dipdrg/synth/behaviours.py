@@ -4,8 +4,10 @@ Hospital behaviours (chosen in ``hospitals.py``) change their own stays: up-codi
 diagnosis shifted to a dearer sibling code, or a complication code added, cost unchanged), split
 admissions (one stay cut into a discharge and a readmission within 15 days), under-service
 (cost far below need), over-long stays. Low-standard admissions are drawn in ``cases.py``.
-Data-entry errors happen at every hospital: invalid code, sex conflict, reversed dates, fee sum
-mismatch, late upload. Every changed stay gets a label (case, kind, detail in Chinese).
+Data-entry and coding errors happen at every hospital: symptom code kept as principal beside a
+definite diagnosis, invalid code, sex conflict, empty sex, neonate without birth weight, reversed
+dates, fee sum mismatch, late upload. Every changed stay gets a label (case, kind, detail in
+Chinese).
 """
 
 from __future__ import annotations
@@ -98,8 +100,7 @@ def apply_behaviours(tables: Tables, region: Region, b: dict, year: int, next_id
     rows = np.flatnonzero(under)
     factor = rng.uniform(0.25, 0.45, len(rows))
     b["cost"][rows] *= factor
-    b["los"][rows] = np.maximum(1, np.rint(b["los"][rows] * 0.8)).astype(np.int64)
-    b["adm_day"][rows] = b["dscg_day"][rows] - b["los"][rows]
+    _set_los(b, rows, np.maximum(1, np.rint(b["los"][rows] * 0.8)).astype(np.int64))
     labels.append(Label(rows, "under_service",
                         text("服务不足：费用仅为应有水平的 ", np.rint(factor * 100).astype(np.int64), "%")))
     free &= ~under
@@ -108,14 +109,26 @@ def apply_behaviours(tables: Tables, region: Region, b: dict, year: int, next_id
     rows = np.flatnonzero(long)
     mult = rng.uniform(2.5, 4.0, len(rows))
     old = b["los"][rows].copy()
-    b["los"][rows] = np.rint(old * mult).astype(np.int64) + 5
+    _set_los(b, rows, np.rint(old * mult).astype(np.int64) + 5)
     b["cost"][rows] *= 1 + 0.45 * (mult - 1)
-    b["adm_day"][rows] = b["dscg_day"][rows] - b["los"][rows]
     labels.append(Label(rows, "over_long_stay", text("超长住院：住院天数由 ", old, " 天延长至 ", b["los"][rows], " 天")))
     free &= ~long
 
     labels += _split(tables, b, flag["split"] & free, year, next_id, rng)
     return labels
+
+
+def _set_los(b: dict, rows: np.ndarray, los: np.ndarray) -> None:
+    """Change the LOS of ``rows`` keeping the discharge: the admission moves, and with it an
+    infant's birth date (its age in days is kept); ICU/ventilation time stays inside the stay.
+    Procedure days are offsets from admission, capped at the LOS when encoded."""
+    shift = b["los"][rows] - los
+    b["los"][rows] = los
+    b["adm_day"][rows] += shift
+    infant = rows[b["days"][rows] >= 0]   # never a readmitted patient, so the birth date is its own
+    b["brdy"][infant] += shift[b["days"][rows] >= 0]
+    b["icu_min"][rows] = np.minimum(b["icu_min"][rows], los * 1440)
+    b["vent_min"][rows] = np.minimum(b["vent_min"][rows], b["icu_min"][rows])
 
 
 def _split(tables: Tables, b: dict, eligible: np.ndarray, year: int, next_id: int, rng) -> list[Label]:
@@ -150,22 +163,41 @@ def _split(tables: Tables, b: dict, eligible: np.ndarray, year: int, next_id: in
 
 
 def apply_errors(tables: Tables, b: dict, rng) -> list[Label]:
-    """Data-entry errors the quality rules should find (after the money is computed)."""
+    """Data-entry and coding errors the quality rules should find (after the money is computed).
+
+    Errors that would hide one another (an invalid principal code hides a sex conflict or a
+    symptom principal; an empty sex hides a conflict) go to different stays, so that each
+    labelled error stays visible to its rule.
+    """
     bp = tables.params["behaviours"]
     n = len(b["row_id"])
     labels = []
+    taken = b["symptom_error"].copy()
+    rows = np.flatnonzero(taken)
+    labels.append(Label(rows, "symptom_principal", text("主要诊断为症状编码 ", _codes(tables, b["main_dx"][rows]),
+                                                        "，而其他诊断中已有明确诊断")))
 
-    rows = np.flatnonzero(rng.random(n) < bp["invalid_code_rate"])
+    rows = np.flatnonzero(~taken & (rng.random(n) < bp["invalid_code_rate"]))
     bad = tables.invalid_dx[rng.integers(0, len(tables.invalid_dx), len(rows))]
     labels.append(Label(rows, "invalid_code", text("主要诊断编码 ", _codes(tables, b["main_dx"][rows]),
                                                    " 误录为不存在的编码 ", _codes(tables, bad))))
     b["main_dx"][rows] = bad
+    taken[rows] = True
 
-    male_share = tables.cond["male"][b["cond"]]
-    specific = (male_share == 0) | (male_share == 1)
-    rows = np.flatnonzero(specific & (b["days"] < 0) & (rng.random(n) < bp["sex_conflict_rate"]))
+    limited = tables.dx_sex[b["main_dx"]]
+    consistent = np.where(limited == 1, b["male"], ~b["male"])
+    rows = np.flatnonzero((limited > 0) & consistent & ~taken & (rng.random(n) < bp["sex_conflict_rate"]))
     b["male"][rows] = ~b["male"][rows]
     labels.append(Label(rows, "sex_conflict", text("性别误录：与主要诊断 ", _codes(tables, b["main_dx"][rows]), " 冲突")))
+    taken[rows] = True
+
+    b["gend_missing"] = ~taken & (rng.random(n) < bp["missing_gender_rate"])
+    labels.append(Label(np.flatnonzero(b["gend_missing"]), "missing_gender", "性别漏填（空值）"))
+
+    neonate = (b["bw"] >= 0) & (b["days"] >= 0) & (b["days"] <= 28)
+    rows = np.flatnonzero(neonate & (rng.random(n) < bp["missing_birth_weight_rate"]))
+    labels.append(Label(rows, "missing_birth_weight", text("新生儿（入院时 ", b["days"][rows], " 天）出生体重漏填")))
+    b["bw"][rows] = -1
 
     rows = np.flatnonzero(rng.random(n) < bp["reversed_dates_rate"])
     b["reversed"][rows] = True

@@ -99,6 +99,20 @@ def _secondary(tables: Tables, cond, main_dx, age, days, male, rng):
     return _compact(slots, adm_cond)
 
 
+def _symptom_principals(tables: Tables, main_dx: np.ndarray, sec: np.ndarray, error_rate: float, rng) -> np.ndarray:
+    """A symptom (R00–R99) stays the principal diagnosis only while nothing definite is known.
+
+    On stays with a symptom principal the definite secondary diagnoses are removed (in place),
+    except on a share ``error_rate`` of them: that is the coding error the quality rule must
+    find, and the returned mask marks those stays for their label.
+    """
+    definite = (sec >= 0) & tables.dx_definite[np.maximum(sec, 0)]
+    symptom = tables.dx_symptom[main_dx] & definite.any(1)
+    error = symptom & (rng.random(len(main_dx)) < error_rate)
+    sec[definite & (symptom & ~error)[:, None]] = -1
+    return error
+
+
 def _factor(tables: Tables, slots: np.ndarray, what: str) -> np.ndarray:
     lut = np.ones(len(tables.dx.codes))
     lut[tables.secondary["dx"]] = tables.secondary[what]
@@ -133,6 +147,8 @@ def simulate(tables: Tables, region: Region, opt_cum: np.ndarray, year: int, yea
 
     sec, sec_adm = _secondary(tables, cond, main_dx, age, days, male, rng)
     sec[low_std, :] = -1
+    symptom_error = _symptom_principals(tables, main_dx, sec, P["behaviours"]["symptom_principal_rate"], rng)
+    sec, sec_adm = _compact(sec, sec_adm)
     comp_cost, comp_los, comp_death = (_factor(tables, sec, w) for w in ("cost", "los", "death"))
     n_comp = np.isin(sec, tables.secondary["dx"][tables.secondary["complication"]]).sum(1)
 
@@ -198,7 +214,7 @@ def simulate(tables: Tables, region: Region, opt_cum: np.ndarray, year: int, yea
         main_name=main_dx.copy(), sec=sec, sec_adm=sec_adm, procs=procs, male=male, age=age,
         days=days, los=los, cost=cost, icu_min=icu_min, vent_min=vent_min,
         coma_bf=coma_bf.astype(np.int64), coma_af=coma_af.astype(np.int64), dscg_way=dscg_way,
-        adm_way=adm_way, low_std=low_std,
+        adm_way=adm_way, low_std=low_std, symptom_error=symptom_error,
         opt_surgical=(opt_codes[:, 0] >= 0) & tables.px_surgical[np.maximum(opt_codes[:, 0], 0)],
         dept=C["dept"][cond], severe=(C["complexity"][cond] == 3) | (n_comp > 0),
         doctor=rng.integers(0, P["places"]["doctors_per_department"], n),

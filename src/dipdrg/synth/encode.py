@@ -48,8 +48,8 @@ class Encoder:
         self.dx_codes = pa.array(tables.dx.codes)
         self.dx_names = pa.array(tables.dx.names)
         self.px_codes = pa.array(tables.px.codes)
-        self.dx_messy = pa.concat_arrays([_variants(tables.dx.codes, tables.dx.extra), self.dx_codes])
-        self.px_messy = pa.concat_arrays([_variants(tables.px.codes, [""] * len(tables.px.codes)), self.px_codes])
+        self.dx_messy = pa.concat_arrays([_variants(tables.dx.codes, tables.dx.clinical), self.dx_codes])
+        self.px_messy = pa.concat_arrays([_variants(tables.px.codes, tables.px.clinical), self.px_codes])
         self.hosp_codes = pa.array(region.codes)
         self.hosp_names = pa.array(region.names)
         depts = [tables.params["departments"][k][0] for k in tables.dept_keys]
@@ -107,7 +107,7 @@ class Encoder:
             "fixmedins_code": hosp_code,
             "fixmedins_name": pc.take(self.hosp_names, pa.array(b["hosp"])),
             "insutype": pa.array(np.where(b["employee"], "310", "390")),
-            "gend": pa.array(np.where(b["male"], "1", "2")),
+            "gend": pa.array(np.where(b["male"], "1", "2"), mask=b["gend_missing"]),
             "brdy": pa.array(b["brdy"].astype("datetime64[D]")),
             "age": pa.array(age),
             "nwb_age": _int_or_null(nwb_age),

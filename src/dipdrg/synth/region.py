@@ -210,17 +210,28 @@ class _RegionWriter:
         return labels
 
     def code_lists(self, tables: Tables, dx_used: np.ndarray, px_used: np.ndarray) -> None:
-        rows = sorted((tables.dx.codes[i], tables.dx.names[i]) for i in np.flatnonzero(dx_used))
-        self._write_csv("codes/diagnoses.csv", ["code", "name"], rows)
-        rows = sorted((tables.px.codes[i], tables.px.names[i], tables.px.extra[i]) for i in np.flatnonzero(px_used))
-        self._write_csv("codes/procedures.csv", ["code", "name", "category"], rows)
+        """The region's code lists, and the 国临版 → 医保版 pairs its --messy form may write."""
+        dx, px = np.flatnonzero(dx_used), np.flatnonzero(px_used)
+        self._write_csv("codes/diagnoses.csv", ["code", "name"],
+                        sorted((tables.dx.codes[i], tables.dx.names[i]) for i in dx),
+                        "本地区用到的 ICD-10 医保版 2.0 诊断编码（编码、名称）")
+        self._write_csv("codes/procedures.csv", ["code", "name", "category"],
+                        sorted((tables.px.codes[i], tables.px.names[i], tables.px.category[i]) for i in px),
+                        "本地区用到的 ICD-9-CM-3 医保版 2.0 手术操作编码（编码、名称、手术操作属性）")
+        for rel, kind, universe, used in (("codes/dx-crosswalk.csv", "诊断", tables.dx, dx),
+                                          ("codes/proc-crosswalk.csv", "手术操作", tables.px, px)):
+            pairs = sorted((universe.clinical[i], universe.codes[i]) for i in used if universe.clinical[i])
+            self._write_csv(rel, ["source_code", "target_code"], pairs,
+                            f"{kind}编码 国临版→医保版 映射（本地区用到的编码；--messy 时部分病例写国临版编码，"
+                            f"加载此表后可规范为医保版）")
 
-    def _write_csv(self, rel: str, header: list[str], rows: list) -> None:
+    def _write_csv(self, rel: str, header: list[str], rows: list, description: str) -> None:
         with open(self.out / rel, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, lineterminator="\n")
             w.writerow(header)
             w.writerows(rows)
         self._record(rel, len(rows))
+        self.manifest.files[rel]["description"] = description
 
     def finish(self) -> Manifest:
         self.label_file.close()

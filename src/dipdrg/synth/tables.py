@@ -41,15 +41,17 @@ class CodeUniverse:
 
     codes: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
-    extra: list[str] = field(default_factory=list)      # category (procedures) or 国临版 code
+    category: list[str] = field(default_factory=list)   # procedures: 手术 / 介入治疗 / 治疗性操作 / 诊断性操作
+    clinical: list[str] = field(default_factory=list)   # the 国临版 code that maps to it ('' = none)
     index: dict[str, int] = field(default_factory=dict)
 
-    def add(self, code: str, name: str, extra: str = "") -> int:
+    def add(self, code: str, name: str, category: str = "", clinical: str = "") -> int:
         if code not in self.index:
             self.index[code] = len(self.codes)
             self.codes.append(code)
             self.names.append(name)
-            self.extra.append(extra)
+            self.category.append(category)
+            self.clinical.append(clinical)
         return self.index[code]
 
 
@@ -67,11 +69,22 @@ class Tables:
     invalid_dx: np.ndarray          # indices of the well-formed but invalid codes
     vent_short: int
     vent_long: int
+    dx_symptom: np.ndarray = field(init=False)   # per diagnosis code: a symptom or sign (ICD-10 chapter XVIII, R)
+    dx_definite: np.ndarray = field(init=False)  # per diagnosis code: a definite diagnosis (not R, V–Y or Z)
+    dx_sex: np.ndarray = field(init=False)       # per diagnosis code: 1 male-only, 2 female-only, 0 either
+
+    def __post_init__(self) -> None:
+        first = np.array([c[:1] for c in self.dx.codes])
+        self.dx_symptom = first == "R"
+        self.dx_definite = ~np.isin(first, ["R", "V", "W", "X", "Y", "Z"])
+        limited = self.params["sex_limited"]
+        self.dx_sex = np.array([1 if _in_ranges(c[:3], limited["male"]) else 2 if _in_ranges(c[:3], limited["female"])
+                                else 0 for c in self.dx.codes], dtype=np.int64)
 
     @property
     def px_surgical(self) -> np.ndarray:
         """Per procedure code: 手术 or 介入治疗 (these carry a 手术费)."""
-        return np.array([c in ("手术", "介入治疗") for c in self.px.extra])
+        return np.array([c in ("手术", "介入治疗") for c in self.px.category])
 
     @property
     def n_conditions(self) -> int:
@@ -110,11 +123,11 @@ def load_tables(codes_dir: Path | None = None, seed: int = 0) -> Tables:
     profile_keys = list(params["age_profiles"])
     dx, px = CodeUniverse(), CodeUniverse()
     for row in _read_csv(DATA / "procedures.csv"):
-        px.add(row["code"], row["name"], row["category"])
+        px.add(row["code"], row["name"], row["category"], row["clinical_code"])
     rows = _read_csv(DATA / "conditions.csv")
     sec_rows = _read_csv(DATA / "secondary.csv")
     for row in rows:
-        dx.add(row["dx_code"], row["dx_name"], row["clinical_code"])
+        dx.add(row["dx_code"], row["dx_name"], clinical=row["clinical_code"])
     for row in sec_rows:
         dx.add(row["code"], row["name"])
     for row in rows:  # related codes named by the table (with_dx / upcode_to) need names too
@@ -224,7 +237,8 @@ def _tail_rows(codes_dir: Path, params: dict, seed: int, dx: CodeUniverse, px: C
             share = tp["procedure_share"]
             options = f"{proc}:{share}:1.8:0.2:2;-:{1 - share:.2f}:1.0:0.05:1"
         code3 = code[:3]
-        male = 0.0 if _in_ranges(code3, tp["female_ranges"]) else 1.0 if _in_ranges(code3, tp["male_ranges"]) else 0.5
+        limited = params["sex_limited"]
+        male = 0.0 if _in_ranges(code3, limited["female"]) else 1.0 if _in_ranges(code3, limited["male"]) else 0.5
         if profile == "OB":
             male = 0.0
         dx.add(code, names[code])

@@ -5,7 +5,7 @@
 -- The kept positions are listed first (keep), so seq is the index in that list: no window.
 -- list_filter/generate_subscripts/unnest: DuckDB; Spark: filter(sequence(1, size(l)), i -> ...)
 -- then posexplode.
-CREATE OR REPLACE TEMP TABLE imp_stage_dx AS
+CREATE OR REPLACE TEMP VIEW imp_stage_dx AS
 SELECT source_row, 0 AS seq, imp_text(dx_main_code) AS diag_code, imp_text(dx_main_name) AS diag_name,
        imp_text(dx_main_cond) AS adm_cond_type, '1' AS main_flag, NULL AS side_file, NULL AS side_row
 FROM imp_lists

@@ -5,7 +5,7 @@
 -- seq is the index in that list, minus one when slot 1 is kept: no window.
 -- list_filter/generate_subscripts/unnest: DuckDB; Spark: filter(sequence(1, size(l)), i -> ...)
 -- then posexplode.
-CREATE OR REPLACE TEMP TABLE imp_stage_op AS
+CREATE OR REPLACE TEMP VIEW imp_stage_op AS
 SELECT source_row, CAST(idx - CASE WHEN keep[1] = 1 THEN 1 ELSE 0 END AS INTEGER) AS seq,
        imp_text(op_codes[pos]) AS oprn_code, imp_text(op_names[pos]) AS oprn_name,
        imp_text(op_dates[pos]) AS oprn_date, CASE WHEN pos = 1 THEN '1' ELSE '0' END AS main_flag,

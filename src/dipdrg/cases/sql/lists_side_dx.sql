@@ -3,7 +3,7 @@
 -- its settlement row (source_row). Order: the row flagged 主诊断 first (a western-medicine
 -- diagnosis before a TCM one, diag_type 2/3), then file order. seq 0 only when a row is
 -- flagged; otherwise the diagnoses are 1.. and the case has no principal diagnosis.
-CREATE OR REPLACE TEMP TABLE imp_stage_dx AS
+CREATE OR REPLACE TEMP VIEW imp_stage_dx AS
 SELECT source_row,
        CAST(rn - CASE WHEN any_main THEN 1 ELSE 0 END AS INTEGER) AS seq,
        diag_code, diag_name, adm_cond_type, main_flag, side_file, side_row

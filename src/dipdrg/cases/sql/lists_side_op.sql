@@ -1,7 +1,7 @@
 -- Step: procedures from a procedure table keyed by setl_id (SETL_LIST_OPRN_D) or from the
 -- oprninfo list of a 4101 record. The row flagged 主手术 first (seq 0), then file order; no
 -- flagged row -> no principal procedure (seq starts at 1).
-CREATE OR REPLACE TEMP TABLE imp_stage_op AS
+CREATE OR REPLACE TEMP VIEW imp_stage_op AS
 SELECT source_row,
        CAST(rn - CASE WHEN any_main THEN 1 ELSE 0 END AS INTEGER) AS seq,
        oprn_code, oprn_name, oprn_date, main_flag, anst_way, oper_dr_code, side_file, side_row

@@ -93,6 +93,8 @@ def write_manifest_file(directory: Path, result: Any, policy: Policy, inputs: di
         "reference_group": p.reference_group,
         "fixed_amount": str(p.fixed_amount),
         "region_mean_cost": str(result.region_mean),
+        "coefficient_method": p.coefficient_method,
+        "per_group_coefficients": p.per_group,
         "primary_care_mode": p.primary_care_mode,
         "aux_kinds": list(p.aux_kinds),
         "severity_los_days": p.severity_los_days,

@@ -23,6 +23,7 @@ class CatalogParams:
     threshold: int
     coverage_target: Decimal
     related_share: Decimal
+    max_unknown_attribute_share: Decimal
     trim_lower: Decimal
     trim_upper: Decimal
     trim_min_cases: int
@@ -30,6 +31,7 @@ class CatalogParams:
     scale: Decimal
     reference_group: str
     fixed_amount: Decimal
+    coefficient_method: str
     per_group: bool
     per_group_min_cases: int
     primary_care_mode: str
@@ -91,6 +93,7 @@ def read_params(policy: Policy, years: list[int]) -> CatalogParams:
         threshold=int(threshold),
         coverage_target=g("dip.catalog.coverage_target"),
         related_share=g("dip.catalog.related_procedure_share"),
+        max_unknown_attribute_share=g("dip.catalog.max_unknown_attribute_share"),
         trim_lower=lower,
         trim_upper=upper,
         trim_min_cases=g("dip.catalog.trim_min_cases"),
@@ -98,6 +101,7 @@ def read_params(policy: Policy, years: list[int]) -> CatalogParams:
         scale=g("dip.score.scale"),
         reference_group=g("dip.score.reference_group"),
         fixed_amount=g("dip.score.fixed_amount"),
+        coefficient_method=g("dip.coefficient.method"),
         per_group=g("dip.coefficient.per_group"),
         per_group_min_cases=g("dip.coefficient.per_group_min_cases"),
         primary_care_mode=g("dip.coefficient.primary_care_mode"),

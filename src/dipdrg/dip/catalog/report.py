@@ -108,6 +108,9 @@ def _summary(result: Any, f: dict[str, Any], cv_rows: list, changes: list | None
         f"- 预算点值 {result.point_value} 元/分；基层病种 {f['primary_care_groups']:,} 组；辅助分型 {f['aux_types']:,} 个",
         "- 组内变异系数分布：" + "，".join(f"{band} {n:,} 组" for band, n, _ in cv_rows),
     ]
+    if result.national:
+        lines.append(f"- 套用国家分组方案 {result.national} 的不纳入分组诊断、不纳入分组手术清单")
+    lines += [f"- **警告**：{w}" for w in result.warnings]
     if f["cases_with_ignored_procedures"]:
         lines.append(f"- 有 {f['cases_with_ignored_procedures']:,} 例的其他手术操作编码无法识别，测算时未计入相关手术")
     if changes is not None:

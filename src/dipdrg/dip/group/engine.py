@@ -15,8 +15,13 @@ import duckdb
 
 from dipdrg.dip.group.tables import install, needs_dx_keys
 from dipdrg.dip.pack.model import Catalog
+from dipdrg.dip.progress import OnStep, no_steps
 
 RESULT = "dipg_result"
+STEP_NAMES = {
+    "01": "主要诊断", "02": "诊断键", "03": "有效手术操作", "04": "病例要素", "05": "候选病种",
+    "06": "匹配规则", "07": "选定核心病种", "08": "分组结果",
+}
 
 
 def step_files() -> list[tuple[str, str]]:
@@ -24,12 +29,26 @@ def step_files() -> list[tuple[str, str]]:
     return sorted((p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".sql"))
 
 
-def run_steps(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
-    """Install the catalog tables and run every step in order."""
+def run_named_steps(con: duckdb.DuckDBPyConnection, catalog: Catalog, prefixes: tuple[str, ...]) -> None:
+    """Install ``catalog`` and run only the steps whose file names start with ``prefixes``.
+
+    The catalog build uses this to apply a national pack's exclusion lists to the history
+    with the grouper's own steps (01 principal dx, 03 effective procedures, 04 case facts),
+    so the exclusion rules exist once. The caller provides the ``dipg_in_*`` relations.
+    """
+    install(con, catalog)
+    for name, sql in step_files():
+        if name.startswith(prefixes):
+            con.execute(sql)
+
+
+def run_steps(con: duckdb.DuckDBPyConnection, catalog: Catalog, on_step: OnStep = no_steps) -> None:
+    """Install the catalog tables and run every step in order (``on_step`` names each one)."""
     install(con, catalog)
     con.execute("CREATE OR REPLACE TEMP TABLE dipg_settings AS SELECT CAST(? AS VARCHAR) AS pack_kind", [catalog.kind])
     skip_dx_keys = not needs_dx_keys(catalog)
     for name, sql in step_files():
+        on_step(STEP_NAMES.get(name[:2], name))
         if skip_dx_keys and name.startswith("02_"):  # no rule reads other diagnoses
             con.execute("CREATE OR REPLACE TEMP TABLE dipg_case_dx (setl_id VARCHAR, role VARCHAR, dx_key VARCHAR)")
             continue

@@ -2,7 +2,8 @@
 
 The file is read with Arrow (order kept), exploded by ``file_steps/01_file_input.sql`` and
 grouped by the same steps as a workspace, on an in-memory DuckDB. Output: one row per input
-row, in input order: ``case_id, group_code, layer, status``.
+row, in input order: ``case_id, group_code, layer, status, reason`` (reason = the ungrouped
+reason code of ``reasons.REASONS``, empty when grouped).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dipdrg.dip.pack.model import Catalog
 from dipdrg.errors import UserError
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "setl_id": ("setl_id", "case_id", *FIELD_BY_NAME["setl_id"].labels, "病例号", "病案号"),
+    "setl_id": ("setl_id", "case_id", *FIELD_BY_NAME["setl_id"].labels, "病例编号", "病例号", "病案号"),
     "pdx": ("main_diag_code", *LIST_FIELDS["main_diag_code"]),
     "sdx": ("other_diag_codes", *LIST_FIELDS["other_diag_codes"]),
     "procs": ("oprn_codes", *LIST_FIELDS["oprn_codes"]),
@@ -32,7 +33,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "age_days": ("nwb_age", *FIELD_BY_NAME["nwb_age"].labels),
     "birth_weight": ("nwb_bir_wt", *FIELD_BY_NAME["nwb_bir_wt"].labels),
 }
-OUTPUT_COLUMNS = ("case_id", "group_code", "layer", "status")
+OUTPUT_COLUMNS = ("case_id", "group_code", "layer", "status", "reason")  # reason: 未入组原因代码
 
 
 def _column(names: list[str], wanted: str) -> str | None:
@@ -51,19 +52,55 @@ def _lists(table: pa.Table, column: str | None) -> pa.Array:
     return pc.if_else(pc.equal(pc.utf8_trim_whitespace(values), ""), pa.scalar(None, pa.string()), values)
 
 
+def _bad_row(path: Path, encoding: str, header: list[str]) -> UserError | None:
+    """Re-parse single-threaded (Arrow numbers rows only then) to name the first malformed line."""
+    seen = []
+
+    def handler(row: pacsv.InvalidRow) -> str:
+        seen.append(row)
+        return "error"
+
+    try:
+        pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding=encoding, use_threads=False),
+                       parse_options=pacsv.ParseOptions(invalid_row_handler=handler),
+                       convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in header}))
+    except pa.ArrowInvalid:
+        pass
+    if not seen:
+        return None
+    row = seen[0]
+    what = (f"行不完整：应有 {row.expected_columns} 列，只有 {row.actual_columns} 列（可能被截断）"
+            if row.actual_columns < row.expected_columns
+            else f"列数多于表头：应有 {row.expected_columns} 列，实际 {row.actual_columns} 列（含未加引号的逗号？）")
+    return UserError(f"{what}；该行内容：{row.text[:80]}", file=path, row=row.number)
+
+
 def read_file_cases(path: Path) -> pa.Table:
-    """The input file as ``dipg_file(ord, setl_id, pdx, sdx, procs, age_days, birth_weight)``."""
+    """The input file as ``dipg_file(ord, setl_id, pdx, sdx, procs, age_days, birth_weight)``.
+
+    UTF-8 or GBK/GB18030, detected by the case importer's detector (``cases.readers``).
+    """
+    from dipdrg.cases.readers import check_readable, detect_encoding
+
     if not path.is_file():
         raise UserError("输入文件不存在", file=path)
+    check_readable(path)
+    gbk = detect_encoding(path) == "gbk"
+    encoding = "gb18030" if gbk else "utf8"  # GB18030 is the superset of GBK
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with path.open(encoding="gb18030" if gbk else "utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), [])
-        table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding="utf8"),
+        table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding=encoding),
                                convert_options=pacsv.ConvertOptions(
                                    column_types={name: pa.string() for name in header},  # codes stay text
                                    strings_can_be_null=False, check_utf8=True))
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise UserError(f"无法读取 CSV（需 UTF-8、带表头）：{exc}", file=path) from exc
+    except UnicodeDecodeError as exc:
+        raise UserError("文件编码无法识别（应为 UTF-8 或 GBK/GB18030）", file=path) from exc
+    except pa.ArrowInvalid as exc:
+        located = _bad_row(path, encoding, header)
+        if located is not None:
+            raise located from exc
+        raise UserError("无法读取 CSV（应为带表头的逗号分隔文件，UTF-8 或 GBK 编码）", file=path) from exc
     table = table.rename_columns([n.lstrip("\ufeff").strip() for n in table.column_names])
     names = table.column_names
     case_col, pdx_col = _column(names, "setl_id"), _column(names, "pdx")
@@ -162,7 +199,7 @@ def group_file(src: Path, catalog: Catalog, out: Path, proc_attr: dict[str, str]
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(OUTPUT_COLUMNS)
-        writer.writerows(row[:4] for row in rows)
+        writer.writerows(row[:5] for row in rows)
     summary = {"total": len(rows), "grouped": sum(1 for r in rows if r[3] == "grouped")}
     summary["ungrouped"] = summary["total"] - summary["grouped"]
     return summary

@@ -69,6 +69,8 @@ class Facts:
     birth_weight: int | None
     resistant: bool
     stop_reason: str | None
+    pdx_raw: str | None = None      # the principal diagnosis as typed
+    pdx_note: str | None = None     # the normaliser's word on it (why it is invalid)
 
 
 @dataclass
@@ -126,7 +128,9 @@ def _index(catalog: Catalog) -> dict[str, Any]:
 
 def case_facts(catalog: Catalog, case: CaseInput, index: "CodeIndex | None" = None) -> Facts:
     """Steps 1-4 for one case."""
-    pdx = normalise_code(case.pdx, "diagnosis", index)
+    pdx_raw = None if _blank(case.pdx) else str(case.pdx).strip()
+    checked = normalise(pdx_raw, "diagnosis", index.get("diagnosis") if index is not None else None) if pdx_raw else None
+    pdx = checked.code if checked is not None else None
     pdx3, pdx4 = dip_keys(pdx)
     sdx = [c for c in (normalise_code(s, "diagnosis", index) for s in case.sdx) if c]
     sdx_keys = {k for code in sdx for k in dip_keys(code) if k}
@@ -161,7 +165,8 @@ def case_facts(catalog: Catalog, case: CaseInput, index: "CodeIndex | None" = No
     return Facts(pdx=pdx, pdx3=pdx3, pdx4=pdx4, sdx=sdx, sdx_keys=sdx_keys,
                  all_dx_keys=sdx_keys | {k for k in (pdx3, pdx4) if k}, procs=procs,
                  pp=eligible[0] if eligible else None, ignored=ignored, age_days=case.age_days,
-                 birth_weight=case.birth_weight, resistant=resistant, stop_reason=stop)
+                 birth_weight=case.birth_weight, resistant=resistant, stop_reason=stop,
+                 pdx_raw=pdx_raw, pdx_note=checked.message if checked is not None else None)
 
 
 def _seeds(index: dict[str, Any], f: Facts) -> dict[int, tuple[Rule, int]]:

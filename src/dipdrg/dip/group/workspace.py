@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 
-from dipdrg.dip.group.engine import drop_temps, run_steps
+from dipdrg.dip.group.engine import STEP_NAMES, drop_temps, run_steps, step_files
 from dipdrg.dip.pack.model import Catalog
+from dipdrg.dip.progress import OnStep, no_steps
 from dipdrg.errors import UserError
 from dipdrg.money import four
 from dipdrg.workspace import Workspace
@@ -24,7 +25,7 @@ def _sql(name: str) -> str:
 
 @dataclass
 class RateRow:
-    """入组率 of one hospital (``fixmedins_code`` None = the whole region)."""
+    """入组率 of one hospital, or of the whole region (``is_total``)."""
 
     fixmedins_code: str | None
     fixmedins_name: str | None
@@ -34,6 +35,7 @@ class RateRow:
     comprehensive: int
     primary_care: int
     ungrouped: int
+    is_total: bool = False
 
     @property
     def rate(self) -> Decimal:
@@ -49,7 +51,7 @@ class GroupRun:
 
     @property
     def overall(self) -> RateRow:
-        return next(r for r in self.rates if r.fixmedins_code is None)
+        return next(r for r in self.rates if r.is_total)
 
     def summary_zh(self) -> str:
         o = self.overall
@@ -67,7 +69,12 @@ def _cases_hash(ws: Workspace) -> str:
     return hashlib.sha256("".join(f"{i}\t{s}\n" for i, s in rows).encode()).hexdigest()
 
 
-def group_workspace(ws: Workspace, catalog: Catalog) -> GroupRun:
+def group_steps() -> tuple[str, ...]:
+    """The names ``group_workspace`` reports through ``on_step``, in order (for a progress bar)."""
+    return ("读取病例", *(STEP_NAMES.get(name[:2], name) for name, _ in step_files()), "保存分组结果", "统计入组率")
+
+
+def group_workspace(ws: Workspace, catalog: Catalog, on_step: OnStep = no_steps) -> GroupRun:
     """Group all cases of the workspace with ``catalog``; returns the run id and 入组率."""
     total = ws.con.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
     if total == 0:
@@ -78,12 +85,15 @@ def group_workspace(ws: Workspace, catalog: Catalog) -> GroupRun:
     parameters = {"pack_id": catalog.manifest.id, "pack_version": catalog.manifest.version, "pack_kind": catalog.kind}
     try:
         with ws.run("dip-group", inputs=inputs, parameters=parameters) as run_id:
+            on_step("读取病例")
             ws.con.execute(_sql("01_workspace_input.sql"))
-            run_steps(ws.con, catalog)
+            run_steps(ws.con, catalog, on_step)
+            on_step("保存分组结果")
             ws.con.execute(_sql("02_store_results.sql"),
                            [run_id, catalog.manifest.id, catalog.manifest.version, catalog.sha256])
     finally:
         drop_temps(ws.con)
+    on_step("统计入组率")
     rates = [RateRow(*row) for row in ws.con.execute(_sql("03_grouping_rate.sql"), [run_id]).fetchall()]
     reasons = [tuple(r) for r in ws.con.execute(_sql("04_ungrouped_reasons.sql"), [run_id]).fetchall()]
     return GroupRun(run_id, rates, reasons)

@@ -7,6 +7,9 @@ Columns may be the pack's English names or the usual Chinese headers (病种编�
 from __future__ import annotations
 
 import csv
+import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from dipdrg.dip.pack import tables as T
@@ -27,18 +30,23 @@ ALIASES = {
 TYPE_WORDS = {"核心": "core", "核心病种": "core", "综合": "comprehensive", "综合病种": "comprehensive"}
 
 
-def _read_rows(src: Path) -> list[dict[str, str]]:
+def _read_rows(src: Path) -> list[tuple[int, dict[str, str]]]:
+    """(row number in the user's file, row) for every data row; the header is row 1."""
     if src.suffix.lower() in (".xlsx", ".xls", ".xlsm"):
         from python_calamine import CalamineWorkbook
 
-        sheet = CalamineWorkbook.from_path(str(src)).get_sheet_by_index(0).to_python(skip_empty_area=True)
-        if not sheet:
+        sheet = CalamineWorkbook.from_path(str(src)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+        first = next((i for i, row in enumerate(sheet) if any(_cell(v) for v in row)), None)
+        if first is None:
             raise UserError("工作表为空", file=src)
-        header = [str(h).strip() for h in sheet[0]]
-        return [{h: _cell(v) for h, v in zip(header, row)} for row in sheet[1:] if any(_cell(v) for v in row)]
+        header = [str(h).strip() for h in sheet[first]]
+        return [(i + 1, {h: _cell(v) for h, v in zip(header, row)})
+                for i, row in enumerate(sheet) if i > first and any(_cell(v) for v in row)]
     try:
         with src.open(encoding="utf-8-sig", newline="") as handle:
-            return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+            reader = csv.DictReader(handle)
+            # line_num after reading a record is the file line where it ends (quoted line breaks)
+            return [(reader.line_num, {(k or "").strip(): (v or "").strip() for k, v in row.items()}) for row in reader]
     except UnicodeDecodeError as exc:
         raise UserError("文件不是 UTF-8 编码", file=src) from exc
 
@@ -51,16 +59,37 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
+def _in_source(exc: UserError, src: Path, generated: Path, source_rows: list[int],
+               header_of: dict[str, str]) -> UserError:
+    """An error about the generated ``groups.csv`` restated for the user's file, row and column."""
+    if exc.file is None or Path(exc.file) != generated:
+        return exc
+    def mapped(row: int | None) -> int | None:
+        return source_rows[row - 2] if row is not None and 2 <= row < len(source_rows) + 2 else row
+
+    # rows named inside the message ("首次出现在第 2 行") are groups.csv rows too
+    message = re.sub(r"第 (\d+) 行", lambda m: f"第 {mapped(int(m.group(1)))} 行", exc.message)
+    return UserError(message, file=src, row=mapped(exc.row), field=header_of.get(exc.field or "", exc.field))
+
+
 def import_local(src: Path, out: Path, *, pack_id: str, version: str, region: str = "", description: str = "") -> Path:
-    """Write ``groups.csv`` + manifest from a local catalog table and check that the pack loads."""
+    """Write ``groups.csv`` + manifest from a local catalog table and check that the pack loads.
+
+    The pack is written and validated in a temporary sibling directory and renamed to ``out``
+    only when it loads, so a refused table leaves nothing behind; errors name the user's file,
+    row and column, not the generated ``groups.csv``.
+    """
     from dipdrg.dip.pack.load import load_pack
 
     if not src.is_file():
         raise UserError("文件不存在", file=src)
-    rows = _read_rows(src)
-    if not rows:
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UserError("输出目录已存在且非空；请指定新的病种库目录", file=out)
+    numbered = _read_rows(src)
+    if not numbered:
         raise UserError("病种库表没有数据行", file=src)
-    header = list(rows[0].keys())
+    header = list(numbered[0][1].keys())
     rename = {}
     for name, labels in ALIASES.items():
         for label in (name, *labels):
@@ -72,12 +101,25 @@ def import_local(src: Path, out: Path, *, pack_id: str, version: str, region: st
         raise UserError(f"缺少列：{'、'.join(missing)}", file=src, field=missing[0])
     extra = [h for h in header if h not in rename and h]
     out_rows = []
-    for row in rows:
+    for _, row in numbered:
         shaped = {rename.get(k, k): v for k, v in row.items()}
         shaped["group_type"] = TYPE_WORDS.get(shaped.get("group_type", ""), shaped.get("group_type", ""))
         out_rows.append(shaped)
-    write_local_pack(out, out_rows, pack_id=pack_id, version=version, region=region,
-                     description=description or f"地方病种库（{src.name}）",
-                     source=f"{src.name} sha256={file_sha256(src)}", extra_columns=tuple(extra))
-    load_pack(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        write_local_pack(staging, out_rows, pack_id=pack_id, version=version, region=region,
+                         description=description or f"地方病种库（{src.name}）",
+                         source=f"{src.name} sha256={file_sha256(src)}", extra_columns=tuple(extra))
+        try:
+            load_pack(staging)
+        except UserError as exc:
+            header_of = {name: label for label, name in rename.items()}
+            raise _in_source(exc, src, staging / T.LOCAL_GROUPS, [n for n, _ in numbered], header_of) from exc
+        if out.exists():
+            out.rmdir()
+        staging.rename(out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
     return out

@@ -22,7 +22,8 @@ def score_command(
     point_value: Optional[str] = typer.Option(None, "--point-value", help="点值（元/分，默认取病种库的预算点值）"),
 ) -> None:
     """计算病例分值：病种分值 × 等级系数 × 辅助分型系数，并按政策识别费用极低、极高病例。"""
-    from dipdrg.dip.score.score import score_cases
+    from dipdrg.dip.progress import step_bar
+    from dipdrg.dip.score.score import SCORE_STEPS, score_cases
     from dipdrg.policy.loader import load_policy
     from dipdrg.workspace import open_workspace
 
@@ -35,8 +36,8 @@ def score_command(
         if not value.is_finite() or value <= 0:
             raise UserError(f"点值应为正数，实际为“{point_value}”", field="--point-value")
     rules = load_policy(policy)
-    with open_workspace(workspace) as ws:
-        result = score_cases(ws, catalog, rules, group_run=group_run, point_value=value)
+    with open_workspace(workspace) as ws, step_bar("计算病例分值", len(SCORE_STEPS)) as on_step:
+        result = score_cases(ws, catalog, rules, group_run=group_run, point_value=value, on_step=on_step)
     console.print(f"分值计算完成（运行 {result.run_id}，分组运行 {result.group_run_id}）")
     console.print(f"  病例 {result.cases:,} 例，入组 {result.grouped:,} 例，未入组 {result.cases - result.grouped:,} 例（不属 DIP 付费）")
     console.print(f"  点值 {result.point_value} 元/分；总分值 {result.total_score:,}")

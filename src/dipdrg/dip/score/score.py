@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from dipdrg.dip.catalog.pack import load_pack_tables, read_local_pack
+from dipdrg.dip.progress import OnStep, no_steps
 from dipdrg.dip.score.aux import case_subtypes
 from dipdrg.dip.score.exact import install_macros
 from dipdrg.dip.score.steps import run_step
@@ -48,9 +49,15 @@ def latest_group_run(ws: Workspace) -> str:
     return row[0]
 
 
+SCORE_STEPS = ("读取病种库", "辅助分型", "病例系数", "病例分值与异常病例", "汇总")
+
+
 def score_cases(ws: Workspace, pack_dir: Path, policy: Policy, *, group_run: str | None = None,
-                point_value: Decimal | None = None) -> ScoreResult:
-    """Score every case of ``group_run`` (default: the latest) and record the run."""
+                point_value: Decimal | None = None, on_step: OnStep = no_steps) -> ScoreResult:
+    """Score every case of ``group_run`` (default: the latest) and record the run.
+
+    ``on_step`` is called with each name of :data:`SCORE_STEPS` as that step starts.
+    """
     con = ws.con
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if "dip_case_groups" not in tables:
@@ -71,18 +78,23 @@ def score_cases(ws: Workspace, pack_dir: Path, policy: Policy, *, group_run: str
     inputs = {"pack": pack.sha256, "group_run": run, "policy": policy.values_hash()}
     install_macros(con)
     with ws.run("dip-score", inputs=inputs, parameters=policy.used("dip")) as run_id:
+        on_step(SCORE_STEPS[0])
         load_pack_tables(con, pack)
         con.execute("CREATE OR REPLACE TEMP TABLE sc_scope AS SELECT setl_id FROM dip_case_groups"
                     " WHERE run_id = ? AND group_code IS NOT NULL", [run])
+        on_step(SCORE_STEPS[1])
         case_subtypes(con, "SELECT setl_id FROM sc_scope", los_days)
+        on_step(SCORE_STEPS[2])
         run_step(con, PKG, "01_case_inputs.sql", group_run=run)
         missing = con.execute("SELECT COUNT(*), MIN(group_code) FROM sc_cases"
                               " WHERE group_code IS NOT NULL AND NOT in_pack").fetchone()
         if missing[0]:
             raise UserError(f"分组结果中有 {missing[0]} 例的病种（如 {missing[1]}）不在病种库 {pack.pack_id} 中；"
                             "请用该病种库重新分组后再计算分值", file=pack.directory)
+        on_step(SCORE_STEPS[3])
         run_step(con, PKG, "02_case_scores.sql", run_id=run_id, group_run=run, point_value=pv,
                  pack_sha256=pack.sha256, **params)
+        on_step(SCORE_STEPS[4])
         level_missing = con.execute("SELECT COUNT(*) FROM sc_cases WHERE level_missing").fetchone()[0]
         cases, grouped, total = con.execute(
             "SELECT COUNT(*), COUNT(group_code), COALESCE(SUM(case_score), 0) FROM dip_case_scores WHERE run_id = ?",

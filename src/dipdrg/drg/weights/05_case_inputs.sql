@@ -4,8 +4,9 @@
 -- that DRG from the weights table drgs_weight_table (in_weights FALSE when the DRG has none),
 -- the level coefficient from the policy ($level_1..3; 1 for an unknown or missing level) and
 -- the date that places the case in a settlement year ($month_basis, as the settlement adapter:
--- settlement date or discharge date, falling back to the other).
-CREATE OR REPLACE TEMP TABLE drgs_cases AS
+-- settlement date or discharge date, falling back to the other). A DRG without a weight is
+-- resolved by the next step (05b_missing_weights.sql, policy drg.weights.missing).
+CREATE OR REPLACE TEMP TABLE drgs_case_inputs AS
 WITH grouped AS (
     SELECT g.*, CASE WHEN g.status = 'SUCCESS' AND g.drg <> '0000' THEN g.drg END AS paid_drg
     FROM drg_case_groups g
@@ -17,6 +18,7 @@ SELECT
     h.hosp_lv,
     g.status AS group_status,
     g.paid_drg AS drg,
+    g.adrg,
     w.rw,
     w.drg IS NOT NULL AS in_weights,
     CASE WHEN g.paid_drg IS NOT NULL THEN CAST(CASE h.hosp_lv

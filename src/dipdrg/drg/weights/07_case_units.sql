@@ -5,7 +5,8 @@
 --   low:  cost < $low_ratio × standard                      → units × cost / standard
 --   high ($high_rule formula): cost > $high_ratio × standard → units × (cost / standard − k + 1)
 --   high ($high_rule review):  cost > $high_ratio × standard → flagged for 特例单议, units unchanged
--- Ungrouped cases are outside DRG payment: drg and case_units NULL.
+-- Ungrouped cases are outside DRG payment: drg and case_units NULL; a grouped case left without
+-- a weight (drg.weights.missing = exclude) keeps its DRG but has no rw, units or standard.
 INSERT INTO drg_case_scores
 WITH priced AS (
     SELECT
@@ -18,7 +19,7 @@ WITH priced AS (
 classified AS (
     SELECT
         p.*,
-        CASE WHEN p.drg IS NOT NULL THEN outlier_kind(
+        CASE WHEN p.rw IS NOT NULL THEN outlier_kind(
             p.medfee_sumamt, p.standard_cost, $low_ratio,
             CASE WHEN $high_rule = 'formula' THEN $high_ratio END,
             CASE WHEN $high_rule = 'review' THEN $high_ratio END) END AS outlier
@@ -32,16 +33,18 @@ SELECT
     hosp_lv,
     group_status,
     drg,
-    CASE WHEN drg IS NOT NULL THEN rw END,
+    rw,
     coefficient,
-    CASE WHEN drg IS NOT NULL THEN CAST($rate AS DECIMAL(18,4)) END,
-    CASE WHEN drg IS NOT NULL THEN standard_cost END,
+    CASE WHEN rw IS NOT NULL THEN CAST($rate AS DECIMAL(18,4)) END,
+    CASE WHEN rw IS NOT NULL THEN standard_cost END,
     medfee_sumamt,
-    CASE WHEN drg IS NOT NULL THEN dip_div4(medfee_sumamt, standard_cost) END,
+    CASE WHEN rw IS NOT NULL THEN dip_div4(medfee_sumamt, standard_cost) END,
     outlier,
-    CAST(CASE WHEN drg IS NOT NULL
+    CAST(CASE WHEN rw IS NOT NULL
               THEN outlier_units(outlier, coef_units, medfee_sumamt, standard_cost, $high_ratio)
          END AS DECIMAL(18,4)),
     $weights_sha256,
-    pack_sha256
+    pack_sha256,
+    rw_source,
+    unpaid_reason
 FROM classified;

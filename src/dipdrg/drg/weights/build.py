@@ -22,6 +22,7 @@ from dipdrg.dip.score.exact import install_macros
 from dipdrg.dip.score.steps import run_step
 from dipdrg.drg.weights.weights_file import COLUMNS, canonical_csv, sha256_text
 from dipdrg.errors import UserError
+from dipdrg.pay.progress import Tick, no_tick
 from dipdrg.policy.loader import Policy
 from dipdrg.workspace.store import Workspace
 
@@ -79,8 +80,11 @@ def _statistics(con: duckdb.DuckDBPyConnection, into: str, policy: Policy, *, tr
     con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT * FROM cat_stat_result")
 
 
+WEIGHTS_STEPS = 5       # ticks of build_weights
+
+
 def compute_weights(con: duckdb.DuckDBPyConnection, policy: Policy, group_run: str,
-                    years: dict[int, Decimal]) -> tuple[dict[str, int], Decimal, int]:
+                    years: dict[int, Decimal], tick: Tick = no_tick) -> tuple[dict[str, int], Decimal, int]:
     """Fill ``drgw_weights``; returns the status counts, M and the number of cases behind M."""
     if policy.get("drg.weights.trim_lower") >= policy.get("drg.weights.trim_upper"):
         raise UserError("剔除极值的下分位须小于上分位", field="drg.weights.trim_lower")
@@ -92,10 +96,13 @@ def compute_weights(con: duckdb.DuckDBPyConnection, policy: Policy, group_run: s
     if not status.get("ok"):
         listed = "、".join(map(str, years))
         raise UserError(f"测算年度（{listed}）没有可用的已入组历史病例（分组运行 {group_run}）", field="--years")
+    tick("历史病例")
     run_step(con, PKG, "02_drg_input.sql")
     _statistics(con, "drgw_drg_stats", policy, trimmed=True)
+    tick("各 DRG 组次均费用")
     run_step(con, PKG, "03_region_input.sql")
     _statistics(con, "drgw_region_stats", policy, trimmed=False)
+    tick("地区次均费用")
     region_mean, region_cases = con.execute("SELECT mean_cost, case_count FROM drgw_region_stats").fetchone()
     if not region_mean or region_mean <= 0:
         raise UserError("入组历史病例的加权次均费用为 0，无法计算相对权重", field="--years")
@@ -103,7 +110,8 @@ def compute_weights(con: duckdb.DuckDBPyConnection, policy: Policy, group_run: s
     return status, Decimal(region_mean), int(region_cases)
 
 
-def build_weights(ws: Workspace, policy: Policy, years: list[int], group_run: str | None = None) -> WeightsResult:
+def build_weights(ws: Workspace, policy: Policy, years: list[int], group_run: str | None = None,
+                  tick: Tick = no_tick) -> WeightsResult:
     """Measure the RW of every DRG of ``group_run`` (default: the latest) and store the run."""
     con = ws.con
     run = group_run or latest_group_run(con)
@@ -114,7 +122,7 @@ def build_weights(ws: Workspace, policy: Policy, years: list[int], group_run: st
     inputs = {"group_run": run, "pack": packs or "", "history": history_fingerprint(con),
               "policy": policy.values_hash()}
     with ws.run("drg-weights", inputs=inputs, parameters=policy.used("drg.weights")) as run_id:
-        status, region_mean, region_cases = compute_weights(con, policy, run, weights)
+        status, region_mean, region_cases = compute_weights(con, policy, run, weights, tick)
         names = ", ".join(COLUMNS)
         rows = con.execute(f"SELECT {names} FROM drgw_weights ORDER BY drg").fetchall()
         digest = sha256_text(canonical_csv(rows))
@@ -123,5 +131,6 @@ def build_weights(ws: Workspace, policy: Policy, years: list[int], group_run: st
         con.execute("INSERT INTO drg_weight_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [run_id, run, ",".join(f"{y}:{w}" for y, w in weights.items()), region_cases,
                      region_mean, min_cases, digest])
+        tick("相对权重")
     low = sum(1 for r in rows if r[-1])
     return WeightsResult(run_id, run, weights, region_mean, region_cases, status, rows, digest, low)

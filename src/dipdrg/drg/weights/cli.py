@@ -35,14 +35,15 @@ def weights_command(
     group_run: Optional[str] = GROUP_RUN,
 ) -> None:
     """由历史数据测算各 DRG 组相对权重（RW = 组次均费用 / 地区次均费用，三年加权、剔除极值）。"""
-    from dipdrg.drg.weights.build import STATUS_NAMES, build_weights
+    from dipdrg.drg.weights.build import STATUS_NAMES, WEIGHTS_STEPS, build_weights
     from dipdrg.drg.weights.weights_file import write_files
+    from dipdrg.pay.progress import progress_steps
     from dipdrg.policy import load_policy
     from dipdrg.workspace import open_workspace
 
     pol = load_policy(policy)
-    with open_workspace(workspace) as ws:
-        result = build_weights(ws, pol, _years(years), group_run)
+    with open_workspace(workspace) as ws, progress_steps("DRG 权重测算", WEIGHTS_STEPS) as tick:
+        result = build_weights(ws, pol, _years(years), group_run, tick)
     notes = [("权重测算运行", result.run_id), ("DRG 分组运行", result.group_run_id),
              ("年度权重", "，".join(f"{y} 年 {w}" for y, w in result.years.items())),
              ("地区次均费用 M（元）", f"{result.region_mean:,.2f}"), ("入组病例数", f"{result.region_cases:,}"),
@@ -68,7 +69,8 @@ def score_command(
     rate: Optional[str] = typer.Option(None, "--rate", help="直接指定费率（元/权重），优先于 drg.rate 与预算测算"),
 ) -> None:
     """计算每个病例的 DRG 权重、支付标准与高/低倍率（结果写入 drg_case_scores，供 settle --method drg 结算）。"""
-    from dipdrg.drg.weights.score import score_cases
+    from dipdrg.drg.weights.score import SCORE_STEPS, score_cases
+    from dipdrg.pay.progress import progress_steps
     from dipdrg.policy import load_policy
     from dipdrg.workspace import open_workspace
 
@@ -77,8 +79,8 @@ def score_command(
     except InvalidOperation:
         raise UserError(f"费率 {rate!r} 不是数值", field="--rate") from None
     pol = load_policy(policy)
-    with open_workspace(workspace) as ws:
-        r = score_cases(ws, pol, weights, group_run=group_run, year=year, rate=value)
+    with open_workspace(workspace) as ws, progress_steps("DRG 病例权重", SCORE_STEPS) as tick:
+        r = score_cases(ws, pol, weights, group_run=group_run, year=year, rate=value, tick=tick)
     table = Table("项目", "取值", title=f"DRG 病例权重（运行 {r.run_id}）")
     source = {"explicit": "命令行指定", "policy": "政策参数 drg.rate", "budget": f"{r.rate.year} 年预算测算"}
     rows = [("DRG 分组运行", r.group_run_id), ("权重来源", r.weights.source),
@@ -89,8 +91,15 @@ def score_command(
                  ("年度总权重", f"{r.rate.total_weight:,.4f}")]
     rows += [("病例权重合计", f"{r.total_units:,.4f}"),
              ("低倍率 / 高倍率 / 特例单议", " / ".join(str(r.outliers.get(k, 0)) for k in ("low", "high", "review")))]
+    if r.missing_weights.get("adrg"):
+        rows.append(("无权重、取同 ADRG 平均权重（例）", f"{r.missing_weights['adrg']:,}"))
+    if r.missing_weights.get("exclude"):
+        rows.append(("无权重、不纳入 DRG 付费（例）", f"{r.missing_weights['exclude']:,}"))
     for label, value in rows:
         table.add_row(label, value)
     console.print(table)
+    if r.missing_weights.get("exclude"):
+        err_console.print(f"[yellow]提示[/]：{r.missing_weights['exclude']:,} 例的 DRG 在权重表中没有相对权重，"
+                          "按政策参数 drg.weights.missing = exclude 不纳入 DRG 付费（见 drg_case_scores.unpaid_reason）")
     if r.level_missing:
         err_console.print(f"[yellow]提示[/]：{r.level_missing} 例的医疗机构不在机构表中，级别系数按 1 计")

@@ -2,7 +2,8 @@
 
     rate = (DRG fund budget / fund payment ratio) / total weight of the year
 
-The budget is the settlement engine's (``settle.budget.*``, ``dipdrg.pay.budget.fund_budget``);
+The budget is the DRG fund budget of the settlement engine (``drg.budget.*``, separate from the
+DIP budget ``settle.budget.*``; ``dipdrg.pay.budget.fund_budget(..., "drg")``);
 the fund ratio (Σ fund paid / Σ total cost of the year's grouped cases) and the division are the
 engine's own formulas (``dipdrg.pay.point_value.fund_ratio`` / ``settlement_point_value``), so the
 DRG rate and the DIP settlement point value are one formula. Dividing the fund budget by the fund
@@ -64,6 +65,6 @@ def choose_rate(con: duckdb.DuckDBPyConnection, policy: Policy, year: int, expli
     if not cases:
         raise UserError(f"{year} 年没有已入组且有权重的病例，无法按预算测算费率；"
                         "请用 --year 指定年度，或用 --rate / 政策参数 drg.rate 给出固定费率", field="--year")
-    budget = fund_budget(con, policy, year)
+    budget = fund_budget(con, policy, year, "drg")
     ratio = fund_ratio(fund, cost)
     return Rate(settlement_point_value(budget.amount, ratio, weight), "budget", year, budget, cases, weight, ratio)

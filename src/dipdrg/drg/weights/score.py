@@ -3,13 +3,15 @@
 Writes ``drg_case_scores`` (migration 0006, the contract with the settlement adapter
 ``pay/basis_drg.sql``) inside ``Workspace.run("drg-score", ...)``: one row per case of the DRG
 grouping run, ungrouped cases included with NULL units. The formulas are the SQL steps
-``05_case_inputs.sql`` (coefficient), ``rate.py`` (费率) and ``07_case_units.sql`` (standard,
-outliers, units; the outlier rule itself is shared with DIP in ``dip/score/outlier.sql``).
+``05_case_inputs.sql`` (coefficient), ``05b_missing_weights.sql`` (DRGs without a weight, policy
+``drg.weights.missing``), ``rate.py`` (费率) and ``07_case_units.sql`` (standard, outliers, units;
+the outlier rule itself is shared with DIP in ``dip/score/outlier.sql``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from dipdrg.drg.weights.build import check_group_run, latest_group_run
 from dipdrg.drg.weights.rate import Rate, choose_rate
 from dipdrg.drg.weights.weights_file import WeightsTable, read_weights_file
 from dipdrg.errors import UserError
+from dipdrg.pay.progress import Tick, no_tick
 from dipdrg.policy.loader import Policy
 from dipdrg.workspace.store import Workspace
 
@@ -41,6 +44,10 @@ class DrgScoreResult:
     outliers: dict[str, int]
     level_missing: int
     total_units: Decimal
+    missing_weights: dict[str, int] = field(default_factory=dict)   # {'adrg'|'exclude': cases}
+
+
+SCORE_STEPS = 4         # ticks of score_cases
 
 
 def resolve_weights(con: duckdb.DuckDBPyConnection, ref: str) -> WeightsTable:
@@ -60,24 +67,42 @@ def _load_weights(con: duckdb.DuckDBPyConnection, table: WeightsTable) -> None:
     con.executemany("INSERT INTO drgs_weight_table VALUES (?, ?)", list(table.weights.items()))
 
 
-def score_cases(ws: Workspace, policy: Policy, weights_ref: str, *, group_run: str | None = None,
-                year: int | None = None, rate: Decimal | None = None) -> DrgScoreResult:
-    """Score every case of ``group_run`` (default: the latest) with the given weights."""
+def _resolve_missing(con: duckdb.DuckDBPyConnection, policy: Policy, table: WeightsTable) -> None:
+    """Apply drg.weights.missing to DRGs without a weight (``drgs_cases``); refuse when it says so."""
+    mode = policy.get("drg.weights.missing")
+    run_step(con, PKG, "05b_missing_weights.sql", missing=mode)
+    missing = con.execute("SELECT COUNT(*), COUNT(DISTINCT drg), MIN(drg) FROM drgs_cases"
+                          " WHERE drg IS NOT NULL AND NOT in_weights").fetchone()
+    if missing[0] and mode == "refuse":
+        raise UserError(f"分组结果中有 {missing[0]} 例的 DRG（共 {missing[1]} 组，如 {missing[2]}）在权重表"
+                        f" {table.source} 中没有相对权重；请在权重文件中补充，或设置政策参数"
+                        " drg.weights.missing = \"adrg\"（取同 ADRG 平均权重）或 \"exclude\"（不纳入 DRG 付费）",
+                        field="drg.weights.missing")
+    orphan = con.execute("SELECT COUNT(*), COUNT(DISTINCT adrg), MIN(adrg) FROM drgs_cases"
+                         " WHERE drg IS NOT NULL AND rw IS NULL").fetchone()
+    if orphan[0] and mode == "adrg":
+        raise UserError(f"有 {orphan[0]} 例的 DRG 没有相对权重，且其 ADRG（共 {orphan[1]} 个，如 {orphan[2]}）"
+                        "下没有任何有权重的 DRG，无法取同 ADRG 平均权重；请补充权重，或设置"
+                        " drg.weights.missing = \"exclude\"", field="drg.weights.missing")
+
+
+def score_cases(ws: Workspace, policy: Policy, weights_ref: str | WeightsTable, *, group_run: str | None = None,
+                year: int | None = None, rate: Decimal | None = None, tick: Tick = no_tick) -> DrgScoreResult:
+    """Score every case of ``group_run`` (default: the latest) with the given weights
+    (a weights run id, a weights file, a drg-score run id, or a loaded table)."""
     con = ws.con
     run = group_run or latest_group_run(con)
     check_group_run(con, run)
-    table = resolve_weights(con, weights_ref)
+    table = weights_ref if isinstance(weights_ref, WeightsTable) else resolve_weights(con, weights_ref)
     install_macros(con)
     _load_weights(con, table)
     run_step(con, PKG, "05_case_inputs.sql", group_run=run, month_basis=policy.get("settle.month_basis"),
              level_1=policy.get("drg.coefficient.level_1"), level_2=policy.get("drg.coefficient.level_2"),
              level_3=policy.get("drg.coefficient.level_3"))
-    missing = con.execute("SELECT COUNT(*), COUNT(DISTINCT drg), MIN(drg) FROM drgs_cases"
-                          " WHERE drg IS NOT NULL AND NOT in_weights").fetchone()
-    if missing[0]:
-        raise UserError(f"分组结果中有 {missing[0]} 例的 DRG（共 {missing[1]} 组，如 {missing[2]}）在权重表"
-                        f" {table.source} 中没有相对权重；请在权重文件中补充后再计算", field="--weights")
+    _resolve_missing(con, policy, table)
+    tick("病例与权重")
     chosen = choose_rate(con, policy, int(year if year is not None else policy.get("region.year")), rate)
+    tick("费率")
     inputs = {"group_run": run, "weights": table.sha256, "cases": history_fingerprint(con),
               "policy": policy.values_hash(), "rate": f"{chosen.value}:{chosen.source}"}
     high_rule = policy.get("drg.outlier.high_rule")
@@ -90,5 +115,33 @@ def score_cases(ws: Workspace, policy: Policy, weights_ref: str, *, group_run: s
             [run_id]).fetchone()
         outliers = dict(con.execute("SELECT outlier, COUNT(*) FROM drg_case_scores WHERE run_id = ?"
                                     " AND outlier IS NOT NULL GROUP BY outlier", [run_id]).fetchall())
+        tick("病例权重与高低倍率")
     level_missing = con.execute("SELECT COUNT(*) FROM drgs_cases WHERE level_missing").fetchone()[0]
-    return DrgScoreResult(run_id, run, table, chosen, cases, grouped, outliers, level_missing, Decimal(total))
+    missing = dict(con.execute(
+        "SELECT CASE WHEN rw_source = 'adrg' THEN 'adrg' ELSE 'exclude' END, COUNT(*) FROM drgs_cases"
+        " WHERE drg IS NOT NULL AND NOT in_weights GROUP BY 1").fetchall())
+    tick("完成")
+    return DrgScoreResult(run_id, run, table, chosen, cases, grouped, outliers, level_missing, Decimal(total),
+                          missing)
+
+
+def run_weights(con: duckdb.DuckDBPyConnection, score_run: str) -> WeightsTable:
+    """The weights a drg-score run used, read back from its cases (own weights only, not the
+    ADRG means), under the sha256 of the weights table it recorded."""
+    rows = con.execute("SELECT DISTINCT drg, rw, weights_sha256 FROM drg_case_scores WHERE run_id = ?"
+                       " AND rw_source = 'drg'", [score_run]).fetchall()
+    sha = rows[0][2] if rows else ""
+    return WeightsTable({d: Decimal(w) for d, w, _ in rows}, sha, f"DRG 病例权重运行 {score_run}")
+
+
+def rescore_run(ws: Workspace, policy: Policy, score_run: str, year: int) -> str:
+    """Score the cases of drg-score run ``score_run`` again under ``policy`` (for a what-if): the
+    same grouping run and weights; the same rate when it was given explicitly, else chosen anew."""
+    con = ws.con
+    row = con.execute("SELECT r.inputs, (SELECT MIN(group_run_id) FROM drg_case_scores WHERE run_id = ?)"
+                      " FROM runs r WHERE r.run_id = ?", [score_run, score_run]).fetchone()
+    if row is None or row[1] is None:
+        raise UserError(f"找不到 DRG 病例权重运行 {score_run}", field="--score-run")
+    value, _, source = str(json.loads(row[0] or "{}").get("rate", "")).partition(":")
+    explicit = Decimal(value) if source == "explicit" else None
+    return score_cases(ws, policy, run_weights(con, score_run), group_run=row[1], year=year, rate=explicit).run_id

@@ -48,5 +48,7 @@ CREATE TABLE drg_case_scores (
     case_units      DECIMAL(18,4),        -- 病例权重: RW × coefficient, outliers applied
     weights_sha256  VARCHAR,
     pack_sha256     VARCHAR,              -- the grouping pack
+    rw_source       VARCHAR,              -- 'drg' own weight | 'adrg' mean of its ADRG (drg.weights.missing) | NULL
+    unpaid_reason   VARCHAR,              -- why a grouped case is outside DRG payment (no weight), else NULL
     PRIMARY KEY (run_id, setl_id)
 );
