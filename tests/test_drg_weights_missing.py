@@ -114,6 +114,8 @@ def test_weights_and_score_drive_a_progress_bar(cases, monkeypatch) -> None:
 
     monkeypatch.setattr(dipdrg.console, "progress", fake_progress)
     _policy(tmp_path, "adrg")
+    with (tmp_path / "p.toml").open("a", encoding="utf-8") as handle:
+        handle.write('year_weights = ["1"]\n')
     ws.con.execute("CHECKPOINT")
     ws.close()
     common = ["-w", str(tmp_path / "ws"), "--policy", str(tmp_path / "p.toml")]

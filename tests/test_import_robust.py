@@ -162,3 +162,17 @@ def test_no_setl_id_is_ever_loaded_twice(tmp_path_factory, files, one_run) -> No
         assert stored == first                     # the first occurrence wins, never overwritten
         total = sum(len(r) for r in files)
         assert sum(r[0] for r in accounts(ws)) == total
+
+
+def test_line_endings_crlf_and_cr(workspace, tmp_path: Path) -> None:
+    """Windows (CRLF) and old Mac (CR) exports read like LF files, line numbers included."""
+    for n, newline in enumerate(("\r\n", "\r")):
+        text = (HEADER + row(f"A{n}") + '"X","H1"\n' + row(f"B{n}")).replace("\n", newline)
+        path = tmp_path / f"eol{n}.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        (result,) = import_settlements(workspace, [path])
+        assert (result.rows_read, result.loaded, result.quarantined) == (3, 2, 1)
+    rows = workspace.con.execute("SELECT setl_id, source_row FROM cases ORDER BY 1").fetchall()
+    assert rows == [("A0", 2), ("A1", 2), ("B0", 4), ("B1", 4)]
+    assert workspace.con.execute("SELECT DISTINCT source_row, rule_id FROM quarantine").fetchall() == [
+        (3, "IMP-011")]

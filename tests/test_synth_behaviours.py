@@ -265,7 +265,7 @@ def test_stays_made_longer_or_shorter_keep_birth_and_procedure_dates_consistent(
     infants = con.execute(f"""select count(*), count(*) filter (where nwb_age <> adm_time::date - brdy or brdy > adm_time::date)
         from s where setl_id in {moved} and nwb_age is not null and setl_id not in {reversed_ids}""").fetchone()
     assert infants[0] > 10 and infants[1] == 0
-    assert con.execute(f"select count(*) from s where brdy > least(adm_time, dscg_time)::date").fetchone()[0] == 0
+    assert con.execute("select count(*) from s where brdy > least(adm_time, dscg_time)::date").fetchone()[0] == 0
     outside = con.execute(f"""select count(*) from (select adm_time::date a, dscg_time::date d,
         unnest(string_split(oprn_dates, '|'))::date o from s where oprn_dates is not null
         and setl_id not in {reversed_ids}) where o < a or o > d""").fetchone()[0]

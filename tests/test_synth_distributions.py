@@ -24,7 +24,7 @@ def con(tmp_path_factory):
     c.execute(f"create view s as select * from read_parquet('{out}/settlements/*.parquet')")
     c.execute(f"create view h as select * from read_csv('{out}/hospitals.csv', all_varchar = true)")
     c.execute(f"create view l as select * from read_csv('{out}/labels.csv', all_varchar = true)")
-    c.execute(f"""create view clean as select s.*, h.hosp_lv from s join h using (fixmedins_code)
+    c.execute("""create view clean as select s.*, h.hosp_lv from s join h using (fixmedins_code)
                   where setl_id not in (select id from l where scope = 'case')""")
     with open(DATA / "conditions.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

@@ -10,6 +10,7 @@ individual commands call; the demo only strings them together.
 from __future__ import annotations
 
 import time
+from importlib import resources
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -73,7 +74,10 @@ def run_demo(out: Path, *, seed: int = 2026, cases_per_year: int = 20_000, hospi
     result.years = sorted(int(y) for y in manifest.cases_by_year)
     result.settle_year = result.years[-1]
     years = result.years
-    policy = load_policy(None)
+    policy_file = out / "policy.toml"
+    policy_file.write_bytes(resources.files("dipdrg").joinpath("demo_policy.toml").read_bytes())
+    policy = load_policy(policy_file)
+    result.files["地区政策文件"] = policy_file
     ws = init_workspace(ws_dir)
     try:
         _timed(result, "加载编码表", lambda: load_files(

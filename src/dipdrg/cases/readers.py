@@ -294,7 +294,7 @@ def _reread_split_lines(con: duckdb.DuckDBPyConnection, table: str, data_path: P
     spec = "{'__line': 'BIGINT', " + ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in columns) + "}"
     fix = tmp / "reread.csv"
     with data_path.open("rb") as handle:
-        header = handle.readline().decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[0]
+        header = handle.readline(SAMPLE_BYTES).decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[0]
     # the few lines of broken records only; the bulk of the file never passes through Python
     fix.write_text("\n".join(["__line," + header] + [f"{n},{piece}" for n, piece in balanced]) + "\n",
                    encoding="utf-8")

@@ -1,5 +1,9 @@
 """Generate a whole synthetic region: hospitals, settlement lists by year, labels, code lists.
 
+The code lists (``codes/diagnoses.csv``, ``codes/procedures.csv``) hold the codes the region
+uses; ``codes/dx-crosswalk.csv`` and ``codes/proc-crosswalk.csv`` (``source_code,target_code``)
+hold the 国临版 → 医保版 pairs of those codes, which ``--messy`` writes on some stays.
+
 Each chunk of stays has its own random generator seeded by (seed, year, chunk), so output is
 deterministic and chunks are independent; a chunk is simulated, changed by the behaviours,
 priced, encoded and written before the next one starts, which bounds memory.

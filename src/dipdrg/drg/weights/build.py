@@ -80,7 +80,7 @@ def _statistics(con: duckdb.DuckDBPyConnection, into: str, policy: Policy, *, tr
     con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT * FROM cat_stat_result")
 
 
-WEIGHTS_STEPS = 5       # ticks of build_weights
+WEIGHTS_STEPS = 4       # ticks of build_weights
 
 
 def compute_weights(con: duckdb.DuckDBPyConnection, policy: Policy, group_run: str,
