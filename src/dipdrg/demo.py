@@ -80,10 +80,11 @@ def run_demo(out: Path, *, seed: int = 2026, cases_per_year: int = 20_000, hospi
     result.files["地区政策文件"] = policy_file
     ws = init_workspace(ws_dir)
     try:
+        codes = region_dir / "codes"
         _timed(result, "加载编码表", lambda: load_files(
-            ws, diagnoses=region_dir / "codes" / "diagnoses.csv",
-            procedures=region_dir / "codes" / "procedures.csv",
-            categories=region_dir / "codes" / "procedures.csv"))
+            ws, diagnoses=codes / "diagnoses.csv", procedures=codes / "procedures.csv",
+            categories=codes / "procedures.csv",
+            dx_crosswalk=codes / "dx-crosswalk.csv", proc_crosswalk=codes / "proc-crosswalk.csv"))
         _timed(result, "导入医疗机构名录", lambda: import_hospitals(ws, region_dir / "hospitals.csv"))
         parts = sorted((region_dir / "settlements").iterdir())
         imported = _timed(result, "导入结算清单", lambda: import_settlements(ws, parts))

@@ -127,16 +127,6 @@ def basis_case(con: duckdb.DuckDBPyConnection, basis: Basis, setl_id: str) -> tu
     ).fetchone()
 
 
-def dip_basis(con: duckdb.DuckDBPyConnection, score_run_id: str | None = None) -> Basis:
-    """The DIP scoring run to settle (the latest one unless named), checked for completeness."""
-    return _method_basis(con, "dip", score_run_id)
-
-
-def drg_basis(con: duckdb.DuckDBPyConnection, score_run_id: str | None = None) -> Basis:
-    """The DRG scoring run (``drg_case_scores``) to settle; its rate plays the budget point value."""
-    return _method_basis(con, "drg", score_run_id)
-
-
 def method_basis(con: duckdb.DuckDBPyConnection, method: str, score_run_id: str | None = None) -> Basis:
     """The basis of payment method ``method`` (``dip`` or ``drg``)."""
     if method not in METHODS:
