@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dipdrg.policy import load_policy
-from dipdrg.quality.catalogue import load_rules, prepare_steps, strip_comments
+from dipdrg.quality.catalogue import load_rules, prepare_steps
 from dipdrg.quality.run import run_quality
+from dipdrg.sqlfiles import strip_comments
 from dipdrg.workspace import init_workspace
 from test_quality_fixture import baseline_case, insert_case
 

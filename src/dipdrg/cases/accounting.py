@@ -1,4 +1,4 @@
-"""Accounting shared by the importers: file hashes, the ``imports`` row and its invariant.
+"""Accounting shared by the importers: the ``imports`` row and its invariant.
 
 rows_read = loaded + quarantined + duplicates for every imported file; an import that would
 break it is an internal error and rolls back. A file whose sha256 is already recorded is
@@ -7,7 +7,6 @@ skipped before any write (re-import changes nothing, not even the run log).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,11 +30,6 @@ class ImportResult:
     skipped: bool = False
     encoding: str = "utf-8"
     ignored_columns: list[str] = field(default_factory=list)
-
-
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def check_file(path: Path) -> None:

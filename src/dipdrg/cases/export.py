@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
 
 from dipdrg.cases.rules import IMPORT_RULES
 from dipdrg.errors import UserError
+from dipdrg.report.csv import write_csv
 
 QUARANTINE_HEADERS = ("导入批次", "文件", "行号", "结算ID/机构编号", "规则", "规则说明", "字段", "问题", "原始内容")
 IMPORT_HEADERS = ("导入批次", "类型", "文件", "格式", "导入时间", "读入行数", "载入", "隔离", "重复")
@@ -30,10 +30,7 @@ def export_quarantine(con: duckdb.DuckDBPyConnection, target: Path, import_id: s
     rows = quarantine_rows(con, import_id)
     suffix = target.suffix.lower()
     if suffix == ".csv":
-        with target.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(QUARANTINE_HEADERS)
-            writer.writerows(rows)
+        write_csv(target, QUARANTINE_HEADERS, rows)
     elif suffix == ".xlsx":
         from dipdrg.report.xlsx import write_table
 

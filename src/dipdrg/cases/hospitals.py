@@ -13,10 +13,11 @@ from dipdrg.cases.columns import map_columns, require_columns
 from dipdrg.cases.fields import HOSPITAL_FIELDS
 from dipdrg.cases.readers import read_table, sql_literal
 from dipdrg.cases.accounting import (
-    ImportResult, already_imported, check_file, count_of, drop_temp, file_sha256, record_import,
+    ImportResult, already_imported, check_file, count_of, drop_temp, record_import,
 )
 from dipdrg.cases import staging
 from dipdrg.cases.steps import run_step
+from dipdrg.hashing import file_sha256
 from dipdrg.workspace import Workspace
 
 

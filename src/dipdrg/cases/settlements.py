@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from dipdrg.cases.accounting import (
-    ImportResult, already_imported, check_file, count_of, drop_temp, file_sha256, record_import,
+    ImportResult, already_imported, check_file, count_of, drop_temp, record_import,
 )
 from dipdrg.cases.columns import ColumnMap, map_columns, require_columns
 from dipdrg.cases.fields import (
@@ -32,6 +32,7 @@ from dipdrg.cases.rules import MAPPED_FIELDS, TYPE_RULES
 from dipdrg.cases import staging
 from dipdrg.cases.steps import run_step, unordered_inserts
 from dipdrg.errors import UserError
+from dipdrg.hashing import file_sha256
 from dipdrg.workspace import Workspace
 
 Progress = Callable[[str], None]
@@ -165,6 +166,7 @@ def _import_file(
     side_sources = _stage_lists(con, source, cmap, side, fmt, encoding)
     step(f"类型转换与校验 {path.name}")
     run_step(con, "typed", **_typed_sql())
+    run_step(con, "ages")
     run_step(con, "lists_typed")
     run_step(con, "problems", field_checks=_field_checks(), rejects=f"{source.table}_rejects")
     step(f"查重 {path.name}")

@@ -4,15 +4,16 @@ the field registry (column lists, typing expressions); one file = one step."""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from importlib import resources
 from typing import Iterator
 
 import duckdb
 
+from dipdrg.sqlfiles import sql_text
+
 
 def load_sql(name: str, **values: str) -> str:
     """The text of step ``name`` with every ``{{key}}`` replaced; a missing value is a bug."""
-    text = resources.files("dipdrg.cases").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+    text = sql_text("dipdrg.cases", f"sql/{name}.sql")
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", value)
     if "{{" in text:
@@ -22,7 +23,7 @@ def load_sql(name: str, **values: str) -> str:
 
 
 def run_step(con: duckdb.DuckDBPyConnection, name: str, **values: str) -> None:
-    """Execute one step (it may hold several statements)."""
+    """Execute one step (it may hold several statements; values are SQL text, not parameters)."""
     con.execute(load_sql(name, **values))
 
 

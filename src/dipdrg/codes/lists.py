@@ -9,11 +9,9 @@ check and load it. Everything of one call happens in one transaction.
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
@@ -22,6 +20,8 @@ import pyarrow as pa
 
 from dipdrg.codes.normalise import CANONICAL_PATTERN
 from dipdrg.errors import UserError
+from dipdrg.hashing import file_sha256
+from dipdrg.sqlfiles import run_sql
 
 # 医疗保障手术操作分类与代码（ICD-9-CM-3 医保版）的手术操作属性。
 PROCEDURE_CATEGORIES = ("手术", "介入治疗", "治疗性操作", "诊断性操作")
@@ -93,28 +93,9 @@ class LoadReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _sql(name: str) -> list[str]:
-    """The statements of ``sql/name`` (full-line comments dropped, split on ';')."""
-    text = resources.files("dipdrg.codes").joinpath("sql", name).read_text(encoding="utf-8")
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
-    return [s for s in body.split(";") if s.strip()]
-
-
-def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> list[tuple]:
-    """Run each statement of ``sql/name``, passing only the parameters it uses."""
-    rows: list[tuple] = []
-    for statement in _sql(name):
-        used = {k: v for k, v in params.items() if f"${k}" in statement}
-        rows = con.execute(statement, used).fetchall() if used else con.execute(statement).fetchall()
-    return rows
+def _run(con: duckdb.DuckDBPyConnection, name: str, **params: str) -> list[tuple]:
+    """Run ``sql/name``; the rows of its last statement."""
+    return run_sql(con, "dipdrg.codes", f"sql/{name}", **params).fetchall()
 
 
 def _problems(rows: list[tuple]) -> list[Problem]:
@@ -255,15 +236,15 @@ def _register(con: duckdb.DuckDBPyConnection, list_id: str, kind: str, version: 
     con.execute(
         "INSERT INTO code_lists (list_id, kind, version, source_file, sha256, loaded_at)"
         " VALUES (?, ?, ?, ?, ?, current_timestamp)",
-        [list_id, kind, version, str(path), sha256_of(path)],
+        [list_id, kind, version, str(path), file_sha256(path)],
     )
 
 
 def _load_list(con, kind: str, path: Path, version: str, columns: Columns) -> LoadReport:
     list_id = LIST_IDS[(kind, "list")]
     rows = _stage(con, path, "_codes_src", {"code": columns.code, "name": columns.name})
-    problems = _problems(_run(con, "list_problems.sql", {"pattern": CANONICAL_PATTERN[kind]}))
-    _run(con, "list_replace.sql", {"kind": kind, "list_id": list_id})
+    problems = _problems(_run(con, "list_problems.sql", pattern=CANONICAL_PATTERN[kind]))
+    _run(con, "list_replace.sql", kind=kind, list_id=list_id)
     _register(con, list_id, kind, version, path)
     loaded = con.execute("SELECT COUNT(*) FROM codes WHERE kind = ?", [kind]).fetchone()[0]
     con.execute("DROP TABLE _codes_src")
@@ -273,8 +254,8 @@ def _load_list(con, kind: str, path: Path, version: str, columns: Columns) -> Lo
 def _load_crosswalk(con, kind: str, path: Path, version: str, columns: Columns) -> LoadReport:
     list_id = LIST_IDS[(kind, "crosswalk")]
     rows = _stage(con, path, "_crosswalk_src", {"source": columns.source, "target": columns.target})
-    problems = _problems(_run(con, "crosswalk_problems.sql", {"kind": kind}))
-    _run(con, "crosswalk_replace.sql", {"kind": kind, "list_id": list_id})
+    problems = _problems(_run(con, "crosswalk_problems.sql", kind=kind))
+    _run(con, "crosswalk_replace.sql", kind=kind, list_id=list_id)
     _register(con, list_id, kind, version, path)
     loaded = con.execute("SELECT COUNT(*) FROM code_crosswalk WHERE kind = ?", [kind]).fetchone()[0]
     con.execute("DROP TABLE _crosswalk_src")
@@ -288,8 +269,8 @@ def _load_categories(con, path: Path, version: str, columns: Columns) -> LoadRep
     rows = _stage(con, path, "_category_src", {"code": columns.code, "category": columns.category})
     con.execute("CREATE OR REPLACE TEMP TABLE _category_values (category VARCHAR)")
     con.executemany("INSERT INTO _category_values VALUES (?)", [[c] for c in PROCEDURE_CATEGORIES])
-    problems = _problems(_run(con, "category_problems.sql", {"pattern": CANONICAL_PATTERN["procedure"]}))
-    _run(con, "category_apply.sql", {"list_id": list_id})
+    problems = _problems(_run(con, "category_problems.sql", pattern=CANONICAL_PATTERN["procedure"]))
+    _run(con, "category_apply.sql", list_id=list_id)
     _register(con, list_id, "procedure", version, path)
     loaded = con.execute(
         "SELECT COUNT(*) FROM codes WHERE kind = 'procedure' AND category IS NOT NULL"

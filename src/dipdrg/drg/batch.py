@@ -7,7 +7,6 @@ CSV in input order.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +16,10 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from dipdrg.cases.fields import FIELD_BY_NAME, LIST_FIELDS, NUMBERED_PREFIXES
-from dipdrg.drg.grouper import drop_temp, prepare_pack, run_steps, sql
+from dipdrg.drg.grouper import drop_temp, prepare_pack, run_file, run_steps
 from dipdrg.drg.pack import DrgPack
 from dipdrg.errors import UserError
+from dipdrg.hashing import text_sha256
 from dipdrg.workspace import Workspace
 
 
@@ -43,7 +43,7 @@ def _cases_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     ).fetchall()
     count = con.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
     text = "\n".join(h for (h,) in hashes) + f"\ncases={count}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text_sha256(text)
 
 
 def group_workspace(ws: Workspace, pack: DrgPack) -> GroupSummary:
@@ -55,7 +55,7 @@ def group_workspace(ws: Workspace, pack: DrgPack) -> GroupSummary:
     try:
         with ws.run("drg-group", inputs=inputs, parameters=parameters) as run_id:
             prepare_pack(con, pack)
-            con.execute(sql("input_workspace"))
+            run_file(con, "input_workspace")
             run_steps(con, pack)
             con.execute(
                 "INSERT INTO drg_case_groups (run_id, setl_id, mdc, adrg, drg, status, reason,"
@@ -163,7 +163,7 @@ def group_file(in_path: str | Path, pack: DrgPack, out_path: str | Path) -> Grou
             f"{_file_select(table.column_names[:-1], in_path)} FROM drg_file_src"
         )
         prepare_pack(con, pack)
-        con.execute(sql("input_file"))
+        run_file(con, "input_file")
         run_steps(con, pack)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         con.execute(

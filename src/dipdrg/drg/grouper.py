@@ -8,13 +8,12 @@ reason, mdc, adrg, drg). Nothing here loops over cases.
 
 from __future__ import annotations
 
-from importlib import resources
-
 import duckdb
 import pyarrow as pa
 
 from dipdrg.drg.pack import DrgPack, parse_category_rule
 from dipdrg.drg.vocabulary import ATOMS, LEVELS, SEVERITY_RULES
+from dipdrg.sqlfiles import run_sql
 
 LEVEL_RANK = {"mcc": 2, "cc": 1, "none": 0}
 CASE_STEPS = ("s10_checks", "s20_proc_flags", "s30_mdc_entry", "s40_adrg_match",
@@ -22,9 +21,9 @@ CASE_STEPS = ("s10_checks", "s20_proc_flags", "s30_mdc_entry", "s40_adrg_match",
 TEMP_PREFIXES = ("pk_", "drg_")
 
 
-def sql(name: str) -> str:
-    """The text of one step file in ``sql/``."""
-    return resources.files("dipdrg.drg").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+def run_file(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Run the step file ``sql/<name>.sql``."""
+    run_sql(con, "dipdrg.drg", f"sql/{name}.sql")
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
@@ -67,14 +66,14 @@ def prepare_pack(con: duckdb.DuckDBPyConnection, pack: DrgPack) -> None:
         "category": pa.array(clauses["category"], pa.string()),
         "clause_size": pa.array(clauses["clause_size"], pa.int32()),
     }))
-    con.execute(sql("pack_prepare"))
+    run_file(con, "pack_prepare")
 
 
 def run_steps(con: duckdb.DuckDBPyConnection, pack: DrgPack) -> None:
     """Group the cases in drg_case/drg_dx/drg_proc into drg_result."""
-    con.execute(sql("s15_map_codes" if pack.switches["code_mapping"] else "s15_codes_as_given"))
+    run_file(con, "s15_map_codes" if pack.switches["code_mapping"] else "s15_codes_as_given")
     for step in CASE_STEPS:
-        con.execute(sql(step))
+        run_file(con, step)
 
 
 def drop_temp(con: duckdb.DuckDBPyConnection) -> None:

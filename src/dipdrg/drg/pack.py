@@ -8,7 +8,6 @@ Every problem is reported in Chinese with the file, row and field.
 from __future__ import annotations
 
 import csv
-import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ import pyarrow.parquet as pq
 
 from dipdrg.drg.vocabulary import ATOMS, ENTRY_SHAPES, SEVERITY_RULES, UNCONDITIONAL_RULES
 from dipdrg.errors import UserError
+from dipdrg.hashing import file_sha256
 
 FORMAT = "dipdrg-drg-pack/1"
 MANIFEST = "manifest.toml"
@@ -72,14 +72,6 @@ class DrgPack:
         return self._cache[key]
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _toml_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -111,7 +103,7 @@ def write_pack(out: Path, tables: dict[str, list[dict[str, str]]], *, pack_id: s
                 writer.writeheader()
                 writer.writerows(rows)
         lines += [f"[tables.{name}]", f"file = {_toml_str(target.name)}",
-                  f"sha256 = {_toml_str(sha256_file(target))}", f"rows = {len(rows)}", ""]
+                  f"sha256 = {_toml_str(file_sha256(target))}", f"rows = {len(rows)}", ""]
     (out / MANIFEST).write_text("\n".join(lines), encoding="utf-8")
     return out
 
@@ -143,7 +135,7 @@ def load_pack(path: str | Path) -> DrgPack:
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
         raise UserError(f"不是 DRG 方案包：缺少 {MANIFEST}", file=directory)
-    sha = sha256_file(manifest_path)
+    sha = file_sha256(manifest_path)
     # a table edited after loading must be re-checked: the key includes every file's stat
     files = tuple(sorted((f.name, f.stat().st_mtime_ns, f.stat().st_size)
                          for f in directory.iterdir() if f.is_file()))
@@ -195,7 +187,7 @@ def _load_table(directory: Path, manifest_path: Path, name: str, entry: Any,
     path = directory / entry["file"]
     if not path.is_file():
         raise UserError(f"方案包缺少表 {name} 的文件", file=path)
-    if sha256_file(path) != entry["sha256"]:
+    if file_sha256(path) != entry["sha256"]:
         raise UserError(f"表 {name} 的 SHA-256 与清单登记的不一致（文件被改动或损坏）", file=path)
     try:
         table = read_table(path)

@@ -229,7 +229,8 @@ def trail_rows(ws: Workspace) -> list[tuple]:
 
 def export_trail(ws: Workspace, path: Path) -> int:
     """Write the trail as CSV or XLSX (by the file's suffix); returns the number of rows."""
-    from dipdrg.pay.statements import write_csv, write_xlsx_table
+    from dipdrg.pay.statements import write_xlsx_table
+    from dipdrg.report.csv import write_csv
 
     rows = trail_rows(ws)
     if path.suffix.lower() == ".xlsx":

@@ -7,35 +7,16 @@ copies into its run-keyed tables, and that a what-if reads without writing anyth
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import duckdb
 
-_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+from dipdrg.sqlfiles import run_sql
 
 
-@lru_cache(maxsize=None)
-def _sql(name: str) -> str:
-    return resources.files("dipdrg.pay").joinpath(f"{name}.sql").read_text(encoding="utf-8")
-
-
-def step(
-    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None
-) -> duckdb.DuckDBPyConnection:
-    """Execute step ``name`` (one statement) with the parameters it names; fetch from the result."""
-    sql = _sql(name)
-    wanted = set(_PARAM.findall(_strip_comments(sql)))
-    missing = wanted - set(params or {})
-    if missing:
-        raise KeyError(f"SQL 步骤 {name} 缺少参数：{', '.join(sorted(missing))}")
-    return con.execute(sql, {k: v for k, v in (params or {}).items() if k in wanted} or None)
-
-
-def _strip_comments(sql: str) -> str:
-    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+def step(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+    """Execute step ``name`` with the parameters it names; fetch from the returned connection."""
+    return run_sql(con, "dipdrg.pay", f"{name}.sql", **(params or {}))
 
 
 def persist(con: duckdb.DuckDBPyConnection, source: str, table: str, run_id: str) -> int:

@@ -11,14 +11,13 @@ not the clock. The case-level CSV lets every figure be traced to its cases.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import duckdb
 from openpyxl import Workbook
@@ -27,6 +26,7 @@ from dipdrg.errors import UserError
 from dipdrg.pay.labels import Labels, labels
 from dipdrg.pay.progress import Tick, no_tick
 from dipdrg.pay.sqlstep import step
+from dipdrg.report.csv import write_csv
 from dipdrg.report.xlsx import write_table
 from dipdrg.workspace import Workspace
 
@@ -112,14 +112,6 @@ def case_headers(words: Labels) -> list[str]:
 class StatementFiles:
     directory: Path
     files: list[Path]
-
-
-def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """CSV in UTF-8 with BOM (so Excel opens the Chinese headers); decimals as written."""
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows([("" if v is None else v) for v in row] for row in rows)
 
 
 def _print_setup(sheet) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from dipdrg.errors import UserError
+from dipdrg.hashing import text_sha256
 from dipdrg.policy.checks import CHECKS
 from dipdrg.policy.registry import Parameter, parameters
 
@@ -186,7 +187,7 @@ class Policy:
     def values_hash(self) -> str:
         """sha256 of every value in force: two policies with equal values hash equal."""
         text = json.dumps(self.used(), ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return text_sha256(text)
 
 
 def _jsonable(value: Any) -> Any:
@@ -256,5 +257,5 @@ def with_overrides(policy: Policy, overrides: dict[str, Any]) -> Policy:
     if problems:
         raise UserError("参数设置有误：\n  " + "\n  ".join(problems))
     changed = json.dumps({k: str(v) for k, v in sorted(overrides.items())}, ensure_ascii=False)
-    digest = hashlib.sha256((policy.sha256 + changed).encode("utf-8")).hexdigest()
+    digest = text_sha256(policy.sha256 + changed)
     return Policy(local, policy.source_file, digest)

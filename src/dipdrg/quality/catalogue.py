@@ -17,10 +17,11 @@ from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+from dipdrg.sqlfiles import sql_parameters, sql_text
+
 SEVERITIES = {"error": "错误", "warning": "警告"}
 DIMENSIONS = ("完整性", "准确性", "及时性", "逻辑性")
 RULE_ID = re.compile(r"^QC-\d{3}$")
-PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 CATEGORY = re.compile(r"^([A-Z])(\d{2})$")
 
 
@@ -40,12 +41,7 @@ class Rule:
     @property
     def parameters(self) -> tuple[str, ...]:
         """Names of the policy parameters the SQL binds (``$name`` outside comments)."""
-        return tuple(sorted(set(PARAMETER.findall(strip_comments(self.sql)))))
-
-
-def strip_comments(sql: str) -> str:
-    """SQL without ``--`` comments (the rule files put no ``--`` inside string literals)."""
-    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+        return tuple(sorted(sql_parameters(self.sql)))
 
 
 def _package() -> Traversable:
@@ -61,8 +57,7 @@ PREPARE: tuple[tuple[str, str], ...] = (
 
 def prepare_steps() -> list[tuple[str, str]]:
     """(table, SELECT text) of each preparation step."""
-    folder = _package().joinpath("rules")
-    return [(table, folder.joinpath(name).read_text(encoding="utf-8")) for table, name in PREPARE]
+    return [(table, sql_text("dipdrg.quality", f"rules/{name}")) for table, name in PREPARE]
 
 
 @lru_cache(maxsize=1)

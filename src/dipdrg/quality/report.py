@@ -7,20 +7,20 @@ rounded to 4 decimals half up (DESIGN.md §4.6). A ratio with an empty denominat
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterator
 
 from openpyxl import Workbook
 
 from dipdrg.errors import UserError
 from dipdrg.money import four
 from dipdrg.quality.catalogue import SEVERITIES, rule_by_id
+from dipdrg.report.csv import write_csv
 from dipdrg.report.xlsx import write_table
+from dipdrg.sqlfiles import run_sql
 from dipdrg.workspace import Workspace
 
 HOSPITAL_HEADERS = (
@@ -32,10 +32,6 @@ HOSPITAL_FORMATS = {"完整度": "percent", "合格率": "percent", "及时率":
 RULE_HEADERS = ("机构编码", "机构名称", "规则编号", "严重程度", "维度", "规则说明", "问题病例数")
 FINDING_HEADERS = ("结算ID", "机构编码", "规则编号", "严重程度", "维度", "字段", "规则说明", "详情")
 TOTAL_CODE = "合计"
-
-
-def _sql(name: str) -> str:
-    return resources.files("dipdrg.quality").joinpath(name).read_text(encoding="utf-8")
 
 
 def ratio(part: int, whole: int) -> Decimal | None:
@@ -91,7 +87,7 @@ def latest_run(ws: Workspace) -> tuple[str, Any, dict[str, Any]]:
 def hospital_quality(ws: Workspace) -> list[HospitalQuality]:
     """One entry per hospital, then the total (合计) over all cases."""
     rows = [HospitalQuality(*(int(v) if i > 1 else v for i, v in enumerate(r)))
-            for r in ws.con.execute(_sql("report_hospitals.sql")).fetchall()]
+            for r in run_sql(ws.con, "dipdrg.quality", "report_hospitals.sql").fetchall()]
     total = HospitalQuality(TOTAL_CODE, "全部机构", *(sum(getattr(h, f) for h in rows) for f in (
         "cases", "complete", "qualified", "uploaded", "on_time", "errors", "warnings")))
     return rows + [total]
@@ -101,7 +97,7 @@ def rule_counts(ws: Workspace, names: dict[str, str]) -> list[tuple[Any, ...]]:
     """(hospital, rule, severity, dimension, message, cases) rows in Chinese."""
     rules = rule_by_id()
     out = []
-    for code, rule_id, cases in ws.con.execute(_sql("report_rules.sql")).fetchall():
+    for code, rule_id, cases in run_sql(ws.con, "dipdrg.quality", "report_rules.sql").fetchall():
         rule = rules.get(rule_id)
         out.append((code, names.get(code, ""), rule_id,
                     SEVERITIES[rule.severity] if rule else "", rule.dimension if rule else "",
@@ -113,7 +109,7 @@ def finding_rows(ws: Workspace, batch: int = 50_000) -> Iterator[tuple[Any, ...]
     """Per-case findings, streamed, with the rule's Chinese message."""
     rules = rule_by_id()
     cursor = ws.con.cursor()
-    cursor.execute(_sql("report_findings.sql"))
+    run_sql(cursor, "dipdrg.quality", "report_findings.sql")
     while chunk := cursor.fetchmany(batch):
         for setl_id, code, rule_id, severity, dimension, field, detail in chunk:
             rule = rules.get(rule_id)
@@ -134,18 +130,6 @@ def _notes(ws: Workspace) -> list[tuple[str, str]]:
         ("比率取位", "四位小数，四舍五入"),
     ]
     return notes
-
-
-def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """UTF-8 with BOM (opens correctly in Excel); blank for None. Returns the data rows written."""
-    count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
-            count += 1
-    return count
 
 
 def write_report(ws: Workspace, xlsx: Path | None = None, csv_dir: Path | None = None) -> dict[str, Any]:

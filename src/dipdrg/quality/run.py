@@ -17,9 +17,9 @@ A failure anywhere rolls back the whole run, old findings included.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
+from dipdrg.hashing import text_sha256
 from dipdrg.policy import Policy
 from dipdrg.quality.catalogue import Rule, catalogue_sha256, load_conflicts, load_rules, prepare_steps
 from dipdrg.workspace import Workspace
@@ -56,7 +56,7 @@ def bound_parameters(rules: tuple[Rule, ...], policy: Policy) -> dict[str, Any]:
 
 def _fingerprint(con: Any, query: str) -> str:
     rows = con.execute(query).fetchall()
-    return hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()
+    return text_sha256(repr(rows))
 
 
 def input_hashes(ws: Workspace) -> dict[str, str]:

@@ -12,7 +12,6 @@ priced, encoded and written before the next one starts, which bounds memory.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from dataclasses import asdict, dataclass, field
@@ -26,6 +25,7 @@ import pyarrow.parquet as pq
 
 from dipdrg.cases.fields import HOSPITAL_FIELDS
 from dipdrg.errors import UserError
+from dipdrg.hashing import file_sha256
 from dipdrg.synth.behaviours import Label, apply_behaviours, apply_errors
 from dipdrg.synth.cases import simulate
 from dipdrg.synth.encode import Encoder
@@ -53,14 +53,6 @@ class Manifest:
         data = asdict(self)
         data.pop("out_dir")
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _prepare_dir(out: Path) -> None:
@@ -108,7 +100,7 @@ def generate_region(out_dir: Path | str, seed: int, cases_per_year: int = 200_00
     manifest = Manifest(str(out), seed, {
         "cases_per_year": cases_per_year, "years": year_list, "hospitals": hospitals, "messy": messy,
         "format": fmt, "codes_dir": str(codes_dir) if codes_dir else None,
-        "data_sha256": {p.name: _sha256(p) for p in sorted(DATA.iterdir()) if p.is_file()},
+        "data_sha256": {p.name: file_sha256(p) for p in sorted(DATA.iterdir()) if p.is_file()},
     })
     writer = _RegionWriter(out, manifest)
     writer.hospitals(region)
@@ -169,7 +161,7 @@ class _RegionWriter:
         self.label_rows = 0
 
     def _record(self, rel: str, rows: int) -> None:
-        self.manifest.files[rel] = {"rows": rows, "sha256": _sha256(self.out / rel)}
+        self.manifest.files[rel] = {"rows": rows, "sha256": file_sha256(self.out / rel)}
 
     def hospitals(self, region: Region) -> None:
         names = [f.name for f in HOSPITAL_FIELDS]

@@ -12,25 +12,21 @@ import json
 import uuid
 from contextlib import contextmanager
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
 
 from dipdrg.errors import UserError
+from dipdrg.sqlfiles import sql_folder
 
 DB_FILE = "dipdrg.duckdb"
 
 
 def _migrations() -> list[tuple[int, str, str]]:
     """(number, name, sql) of every packaged migration, in order."""
-    found = []
-    for entry in resources.files("dipdrg.workspace").joinpath("migrations").iterdir():
-        name = entry.name
-        if name.endswith(".sql") and name[:4].isdigit():
-            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    return sorted((int(name[:4]), name, sql) for name, sql in sql_folder("dipdrg.workspace", "migrations")
+                  if name[:4].isdigit())
 
 
 SCHEMA_VERSION = _migrations()[-1][0]

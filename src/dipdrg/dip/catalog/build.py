@@ -9,11 +9,9 @@ pack, and the pack directory appears only when every step has succeeded.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
-from importlib import resources
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -28,9 +26,10 @@ from dipdrg.dip.progress import OnStep, no_steps
 from dipdrg.dip.score.aux import case_subtypes
 from dipdrg.dip.score.exact import install_macros
 from dipdrg.dip.score.point_value import YearTotal, budget_point_value
-from dipdrg.dip.score.steps import run_step
 from dipdrg.errors import UserError
+from dipdrg.hashing import text_sha256
 from dipdrg.policy.loader import Policy
+from dipdrg.sqlfiles import run_sql
 from dipdrg.workspace.store import Workspace
 
 PKG = "dipdrg.dip.catalog"
@@ -65,13 +64,13 @@ def _stats(con: duckdb.DuckDBPyConnection, into: str, p: CatalogParams, *, trimm
            keep_sums: str | None = None) -> None:
     """Shared statistics over the view ``cat_stat_input``: yearly sums, then weighted means."""
     if trimmed:
-        run_step(con, PKG, "stats_year_sums_trimmed.sql", trim_lower=p.trim_lower,
+        run_sql(con, PKG, "stats_year_sums_trimmed.sql", trim_lower=p.trim_lower,
                  trim_upper=p.trim_upper, trim_min_cases=p.trim_min_cases)
     else:
-        run_step(con, PKG, "stats_year_sums.sql")
+        run_sql(con, PKG, "stats_year_sums.sql")
     if keep_sums:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {keep_sums} AS SELECT * FROM cat_year_sums")
-    run_step(con, PKG, "stats_weighted.sql")
+    run_sql(con, PKG, "stats_weighted.sql")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT * FROM cat_stat_result")
 
 
@@ -88,7 +87,7 @@ def history_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     lists = con.execute("SELECT list_id, sha256 FROM code_lists ORDER BY list_id").fetchall()
     text = json.dumps({"imports": imports, "cases": count, "total": str(total), "code_lists": lists},
                       ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text_sha256(text)
 
 
 BUILD_STEPS = (
@@ -100,11 +99,11 @@ BUILD_STEPS = (
 def _national_exclusions(con: duckdb.DuckDBPyConnection, national: Catalog | None) -> None:
     """``cat_procedures`` / ``cat_excluded_cases``, through the grouper's steps when ``national``."""
     if national is None:
-        run_step(con, PKG, "00_procedures.sql")
+        run_sql(con, PKG, "00_procedures.sql")
         return
-    con.execute(resources.files("dipdrg.dip.group").joinpath("ws_steps", "01_workspace_input.sql").read_text(encoding="utf-8"))
+    run_sql(con, "dipdrg.dip.group", "ws_steps/01_workspace_input.sql")
     run_named_steps(con, national, ("01_", "03_", "04_"))
-    run_step(con, PKG, "00_national_procedures.sql")
+    run_sql(con, PKG, "00_national_procedures.sql")
     drop_temps(con)  # on failure the run's transaction is rolled back, temp tables with it
 
 
@@ -116,7 +115,7 @@ def national_primary_rows(national: Catalog) -> list[tuple[str, str]]:
 
 def _attribute_check(con: duckdb.DuckDBPyConnection, p: CatalogParams, ok_cases: int) -> list[str]:
     """Refuse when too many principal procedures lack a treatment attribute; else a warning."""
-    run_step(con, PKG, "02b_unknown_attributes.sql")
+    run_sql(con, PKG, "02b_unknown_attributes.sql")
     rows = con.execute("SELECT oprn_code, cases FROM cat_unknown_attributes ORDER BY cases DESC, oprn_code").fetchall()
     missing = sum(n for _, n in rows)
     if not missing:
@@ -147,8 +146,8 @@ def run_build_steps(con: duckdb.DuckDBPyConnection, p: CatalogParams, *, nationa
 
     on_step(BUILD_STEPS[0])
     _national_exclusions(con, national)
-    run_step(con, PKG, "01_related_terms.sql")
-    run_step(con, PKG, "02_history.sql", year_basis=p.year_basis)
+    run_sql(con, PKG, "01_related_terms.sql")
+    run_sql(con, PKG, "02_history.sql", year_basis=p.year_basis)
     status = dict(con.execute("SELECT status, COUNT(*) FROM cat_history GROUP BY status").fetchall())
     if not status.get("ok"):
         years = "、".join(map(str, p.year_weights))
@@ -158,26 +157,26 @@ def run_build_steps(con: duckdb.DuckDBPyConnection, p: CatalogParams, *, nationa
     on_step(BUILD_STEPS[1])
     threshold = p.threshold
     if p.threshold_mode == "coverage":
-        run_step(con, PKG, "03_threshold_coverage.sql", coverage_target=p.coverage_target)
+        run_sql(con, PKG, "03_threshold_coverage.sql", coverage_target=p.coverage_target)
         threshold = int(con.execute("SELECT threshold FROM cat_threshold").fetchone()[0])
 
     on_step(BUILD_STEPS[2])
-    run_step(con, PKG, "04_combo_input.sql")
+    run_sql(con, PKG, "04_combo_input.sql")
     _stats(con, "cat_combo_stats", p, trimmed=True)
-    run_step(con, PKG, "05_combo_decisions.sql", threshold=threshold, related_share=p.related_share)
+    run_sql(con, PKG, "05_combo_decisions.sql", threshold=threshold, related_share=p.related_share)
     on_step(BUILD_STEPS[3])
-    run_step(con, PKG, "06_case_groups.sql", threshold=threshold)
+    run_sql(con, PKG, "06_case_groups.sql", threshold=threshold)
 
     on_step(BUILD_STEPS[4])
-    run_step(con, PKG, "07_group_input.sql")
+    run_sql(con, PKG, "07_group_input.sql")
     _stats(con, "cat_group_stats", p, trimmed=True)
-    run_step(con, PKG, "07_region_input.sql")
+    run_sql(con, PKG, "07_region_input.sql")
     _stats(con, "cat_region_stats", p, trimmed=False)
     if p.score_method == "reference_group":
         found = con.execute("SELECT COUNT(*) FROM cat_group_stats WHERE set_key = ?", [p.reference_group]).fetchone()[0]
         if not found:
             raise UserError(f"基准病种 {p.reference_group} 不在本次测算生成的病种中", field="dip.score.reference_group")
-    run_step(con, PKG, "08_scores.sql", score_method=p.score_method, scale=p.scale,
+    run_sql(con, PKG, "08_scores.sql", score_method=p.score_method, scale=p.scale,
              reference_group=p.reference_group, fixed_amount=p.fixed_amount)
 
     on_step(BUILD_STEPS[5])
@@ -186,38 +185,38 @@ def run_build_steps(con: duckdb.DuckDBPyConnection, p: CatalogParams, *, nationa
     con.execute("CREATE OR REPLACE TEMP TABLE cat_national_primary (dx_key VARCHAR, pp VARCHAR)")
     if national is not None and national.flag_rules:
         con.executemany("INSERT INTO cat_national_primary VALUES (?, ?)", national_primary_rows(national))
-    run_step(con, PKG, "09_primary_care.sql", primary_care_mode=p.primary_care_mode,
+    run_sql(con, PKG, "09_primary_care.sql", primary_care_mode=p.primary_care_mode,
              max_cv=p.primary_care_max_cv, min_share=p.primary_care_min_share)
 
     on_step(BUILD_STEPS[6])
-    run_step(con, PKG, "10_coefficient_input.sql")
+    run_sql(con, PKG, "10_coefficient_input.sql")
     _stats(con, "cat_coef_stats", p, trimmed=False, keep_sums="cat_coef_year_sums")
     if p.coefficient_method == "casemix":
-        run_step(con, PKG, "10b_casemix_input.sql")
+        run_sql(con, PKG, "10b_casemix_input.sql")
         _stats(con, "cat_casemix_stats", p, trimmed=False)
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE cat_casemix_stats AS SELECT * FROM cat_coef_stats WHERE FALSE")
-    run_step(con, PKG, "11_coefficients.sql", coefficient_method=p.coefficient_method, per_group=p.per_group,
+    run_sql(con, PKG, "11_coefficients.sql", coefficient_method=p.coefficient_method, per_group=p.per_group,
              per_group_min_cases=p.per_group_min_cases)
 
     on_step(BUILD_STEPS[7])
     case_subtypes(con, "SELECT setl_id FROM cat_case_groups WHERE group_code IS NOT NULL", p.severity_los_days)
     _small_table(con, "cat_aux_kinds", "aux_kind", list(p.aux_kinds), "VARCHAR")
-    run_step(con, PKG, "12_aux_input.sql")
-    run_step(con, PKG, "stats_year_sums.sql")
+    run_sql(con, PKG, "12_aux_input.sql")
+    run_sql(con, PKG, "stats_year_sums.sql")
     con.execute("CREATE OR REPLACE TEMP TABLE cat_aux_sub_sums AS SELECT * FROM cat_year_sums")
-    run_step(con, PKG, "13_aux_rest_sums.sql")
-    run_step(con, PKG, "stats_weighted.sql")
+    run_sql(con, PKG, "13_aux_rest_sums.sql")
+    run_sql(con, PKG, "stats_weighted.sql")
     con.execute("CREATE OR REPLACE TEMP TABLE cat_aux_stats AS SELECT * FROM cat_stat_result")
-    run_step(con, PKG, "14_aux_types.sql", min_cases=p.aux_min_cases, group_cv_min=p.aux_group_cv_min,
+    run_sql(con, PKG, "14_aux_types.sql", min_cases=p.aux_min_cases, group_cv_min=p.aux_group_cv_min,
              cv_reduction=p.aux_cv_reduction)
 
     on_step(BUILD_STEPS[8])
-    run_step(con, PKG, "15_point_value_years.sql")
+    run_sql(con, PKG, "15_point_value_years.sql")
     years = con.execute("SELECT case_year, cost, score FROM cat_pv_years").fetchall()
     point_value = budget_point_value(YearTotal(y, p.year_weights[y], c, s) for y, c, s in years)
     region_mean = con.execute("SELECT mean_cost FROM cat_region_stats").fetchone()[0]
-    run_step(con, PKG, "16_pack_groups.sql")
+    run_sql(con, PKG, "16_pack_groups.sql")
     return {"threshold": threshold, "status": status, "point_value": point_value, "region_mean": region_mean,
             "warnings": warnings}
 

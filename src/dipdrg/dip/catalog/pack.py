@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from dipdrg.dip.pack.manifest import MANIFEST, file_sha256, pack_sha256, read_manifest
+from dipdrg.dip.pack.manifest import MANIFEST, file_hashes, pack_sha256, read_manifest
 from dipdrg.dip.pack.tables import read_table
 from dipdrg.errors import UserError
 from dipdrg.policy.loader import Policy
@@ -103,7 +103,7 @@ def write_manifest_file(directory: Path, result: Any, policy: Policy, inputs: di
     }
     if "previous_pack" in inputs:
         build["previous_pack_sha256"] = inputs["previous_pack"]
-    files = {f.name: file_sha256(f) for f in sorted(directory.iterdir()) if f.is_file() and f.name != MANIFEST}
+    files = file_hashes(directory)
     lines = ["[pack]"] + [f"{k} = {_toml(v)}" for k, v in pack.items()]
     lines += ["", "[build]"] + [f"{k} = {_toml(v)}" for k, v in build.items()]
     lines += ["", "[files]"] + [f"{_toml(k)} = {_toml(v)}" for k, v in files.items()]

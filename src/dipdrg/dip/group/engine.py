@@ -9,13 +9,12 @@ treatment)``. Workspace mode, file mode and the benchmark all go through :func:`
 
 from __future__ import annotations
 
-from importlib import resources
-
 import duckdb
 
 from dipdrg.dip.group.tables import install, needs_dx_keys
 from dipdrg.dip.pack.model import Catalog
 from dipdrg.dip.progress import OnStep, no_steps
+from dipdrg.sqlfiles import sql_folder
 
 RESULT = "dipg_result"
 STEP_NAMES = {
@@ -25,8 +24,8 @@ STEP_NAMES = {
 
 
 def step_files() -> list[tuple[str, str]]:
-    folder = resources.files("dipdrg.dip.group").joinpath("steps")
-    return sorted((p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".sql"))
+    """(name, SQL) of the grouping steps, in order."""
+    return sql_folder("dipdrg.dip.group", "steps")
 
 
 def run_named_steps(con: duckdb.DuckDBPyConnection, catalog: Catalog, prefixes: tuple[str, ...]) -> None:

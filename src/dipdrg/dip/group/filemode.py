@@ -9,7 +9,6 @@ reason code of ``reasons.REASONS``, empty when grouped).
 from __future__ import annotations
 
 import csv
-from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -22,6 +21,7 @@ from dipdrg.codes.batch import build_code_map
 from dipdrg.dip.group.engine import run_steps
 from dipdrg.dip.pack.model import Catalog
 from dipdrg.errors import UserError
+from dipdrg.sqlfiles import run_sql
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "setl_id": ("setl_id", "case_id", *FIELD_BY_NAME["setl_id"].labels, "病例编号", "病例号", "病案号"),
@@ -140,10 +140,6 @@ def read_file_cases(path: Path) -> pa.Table:
     })
 
 
-def _file_step(name: str) -> str:
-    return resources.files("dipdrg.dip.group").joinpath("file_steps").joinpath(name).read_text(encoding="utf-8")
-
-
 def _normalise_codes(con: duckdb.DuckDBPyConnection) -> None:
     """Code maps by the codes layer's normaliser (no code list in file mode: writing repaired)."""
     con.execute("CREATE OR REPLACE TEMP TABLE codes (kind VARCHAR, code VARCHAR, name VARCHAR, category VARCHAR, list_id VARCHAR)")
@@ -157,9 +153,9 @@ def _group_table(cases: pa.Table, catalog: Catalog, proc_attr: dict[str, str] | 
     con = duckdb.connect()
     try:
         con.register("dipg_file", cases)
-        con.execute(_file_step("01_file_input.sql"))
+        run_sql(con, "dipdrg.dip.group", "file_steps/01_file_input.sql")
         _normalise_codes(con)
-        con.execute(_file_step("02_file_codes.sql"))
+        run_sql(con, "dipdrg.dip.group", "file_steps/02_file_codes.sql")
         attr = pa.table({"code": list((proc_attr or {}).keys()), "category": list((proc_attr or {}).values())},
                         schema=pa.schema([("code", pa.string()), ("category", pa.string())]))
         con.register("dipg_proc_attr", attr)

@@ -6,21 +6,19 @@ records the hashes of the pack and of the imported files.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 
 from dipdrg.dip.group.engine import STEP_NAMES, drop_temps, run_steps, step_files
 from dipdrg.dip.pack.model import Catalog
 from dipdrg.dip.progress import OnStep, no_steps
 from dipdrg.errors import UserError
+from dipdrg.hashing import rows_sha256
 from dipdrg.money import four
+from dipdrg.sqlfiles import run_sql
 from dipdrg.workspace import Workspace
 
-
-def _sql(name: str) -> str:
-    return resources.files("dipdrg.dip.group").joinpath("ws_steps").joinpath(name).read_text(encoding="utf-8")
+PKG = "dipdrg.dip.group"
 
 
 @dataclass
@@ -66,7 +64,7 @@ class GroupRun:
 def _cases_hash(ws: Workspace) -> str:
     """Hash of the imported files (their sha256 in import order): identifies the case set."""
     rows = ws.con.execute("SELECT import_id, sha256 FROM imports WHERE kind = 'settlement' ORDER BY import_id").fetchall()
-    return hashlib.sha256("".join(f"{i}\t{s}\n" for i, s in rows).encode()).hexdigest()
+    return rows_sha256(rows)
 
 
 def group_steps() -> tuple[str, ...]:
@@ -86,14 +84,14 @@ def group_workspace(ws: Workspace, catalog: Catalog, on_step: OnStep = no_steps)
     try:
         with ws.run("dip-group", inputs=inputs, parameters=parameters) as run_id:
             on_step("读取病例")
-            ws.con.execute(_sql("01_workspace_input.sql"))
+            run_sql(ws.con, PKG, "ws_steps/01_workspace_input.sql")
             run_steps(ws.con, catalog, on_step)
             on_step("保存分组结果")
-            ws.con.execute(_sql("02_store_results.sql"),
-                           [run_id, catalog.manifest.id, catalog.manifest.version, catalog.sha256])
+            run_sql(ws.con, PKG, "ws_steps/02_store_results.sql", run_id=run_id, pack_id=catalog.manifest.id,
+                    pack_version=catalog.manifest.version, pack_sha256=catalog.sha256)
     finally:
         drop_temps(ws.con)
     on_step("统计入组率")
-    rates = [RateRow(*row) for row in ws.con.execute(_sql("03_grouping_rate.sql"), [run_id]).fetchall()]
-    reasons = [tuple(r) for r in ws.con.execute(_sql("04_ungrouped_reasons.sql"), [run_id]).fetchall()]
+    rates = [RateRow(*row) for row in run_sql(ws.con, PKG, "ws_steps/03_grouping_rate.sql", run_id=run_id).fetchall()]
+    reasons = [tuple(r) for r in run_sql(ws.con, PKG, "ws_steps/04_ungrouped_reasons.sql", run_id=run_id).fetchall()]
     return GroupRun(run_id, rates, reasons)

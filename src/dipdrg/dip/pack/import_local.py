@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 
 from dipdrg.dip.pack import tables as T
-from dipdrg.dip.pack.manifest import file_sha256
 from dipdrg.dip.pack.write_local import write_local_pack
 from dipdrg.errors import UserError
+from dipdrg.hashing import file_sha256
 
 ALIASES = {
     "group_code": ("病种编码", "病种代码", "分组编码"),

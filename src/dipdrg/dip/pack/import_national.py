@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from dipdrg.dip.pack import tables as T
-from dipdrg.dip.pack.manifest import Manifest, file_sha256, write_manifest
+from dipdrg.dip.pack.manifest import Manifest, write_manifest
 from dipdrg.errors import UserError
+from dipdrg.hashing import file_sha256
 
 ALL_DIAGNOSES = "所有诊断"
 NOT_PRINCIPAL_PROC = "不限定为主要手术操作"

@@ -9,7 +9,6 @@ still change the hash.
 
 from __future__ import annotations
 
-import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,27 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from dipdrg.errors import UserError
+from dipdrg.hashing import file_sha256, rows_sha256
 
 MANIFEST = "manifest.toml"
 KINDS = ("dip-national", "dip-local")
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def file_hashes(directory: Path) -> dict[str, str]:
+    """Name → sha256 of every file of the pack directory except the manifest, by name."""
+    return {p.name: file_sha256(p) for p in sorted(directory.iterdir()) if p.is_file() and p.name != MANIFEST}
 
 
 def pack_sha256(directory: Path) -> str:
     """Hash of all the pack's files (names and contents), manifest excluded."""
-    lines = [
-        f"{p.name}\t{file_sha256(p)}\n"
-        for p in sorted(directory.iterdir())
-        if p.is_file() and p.name != MANIFEST
-    ]
-    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    return rows_sha256(file_hashes(directory).items())
 
 
 @dataclass
@@ -102,9 +94,7 @@ def _toml_value(value: Any) -> str:
 
 def write_manifest(directory: Path, manifest: Manifest) -> None:
     """Write ``manifest.toml`` with the current hash of every other file in the directory."""
-    manifest.files = {
-        p.name: file_sha256(p) for p in sorted(directory.iterdir()) if p.is_file() and p.name != MANIFEST
-    }
+    manifest.files = file_hashes(directory)
     if not manifest.created:
         manifest.created = datetime.now().isoformat(timespec="seconds")
     lines = ["[pack]"]

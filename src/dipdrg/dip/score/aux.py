@@ -11,7 +11,8 @@ from importlib import resources
 
 import duckdb
 
-from dipdrg.dip.score.steps import run_step
+from dipdrg.sqlfiles import run_sql
+
 
 def load_severity_list(con: duckdb.DuckDBPyConnection) -> None:
     """Load the packaged 重度/中度 secondary-diagnosis list into ``aux_severity_dx``."""
@@ -25,4 +26,4 @@ def case_subtypes(con: duckdb.DuckDBPyConnection, scope_sql: str, severity_los_d
     """Create ``aux_case_subtypes`` for the cases selected by ``scope_sql`` (a SELECT of setl_id)."""
     con.execute(f"CREATE OR REPLACE TEMP VIEW aux_scope AS {scope_sql}")
     load_severity_list(con)
-    run_step(con, "dipdrg.dip.score", "aux_subtypes.sql", severity_los_days=severity_los_days)
+    run_sql(con, "dipdrg.dip.score", "aux_subtypes.sql", severity_los_days=severity_los_days)

@@ -8,12 +8,12 @@ the outlier rules of ``outlier.sql`` (shared by DIP case scores and DRG case uni
 
 from __future__ import annotations
 
-from importlib import resources
-
 import duckdb
+
+from dipdrg.sqlfiles import run_sql
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Define the temporary division macros on this connection (idempotent)."""
     for name in ("exact.sql", "outlier.sql"):
-        con.execute(resources.files("dipdrg.dip.score").joinpath(name).read_text(encoding="utf-8"))
+        run_sql(con, "dipdrg.dip.score", name)

@@ -16,10 +16,10 @@ from dipdrg.dip.catalog.pack import load_pack_tables, read_local_pack
 from dipdrg.dip.progress import OnStep, no_steps
 from dipdrg.dip.score.aux import case_subtypes
 from dipdrg.dip.score.exact import install_macros
-from dipdrg.dip.score.steps import run_step
 from dipdrg.errors import UserError
 from dipdrg.money import four
 from dipdrg.policy.loader import Policy
+from dipdrg.sqlfiles import run_sql
 from dipdrg.workspace.store import Workspace
 
 PKG = "dipdrg.dip.score"
@@ -85,14 +85,14 @@ def score_cases(ws: Workspace, pack_dir: Path, policy: Policy, *, group_run: str
         on_step(SCORE_STEPS[1])
         case_subtypes(con, "SELECT setl_id FROM sc_scope", los_days)
         on_step(SCORE_STEPS[2])
-        run_step(con, PKG, "01_case_inputs.sql", group_run=run)
+        run_sql(con, PKG, "01_case_inputs.sql", group_run=run)
         missing = con.execute("SELECT COUNT(*), MIN(group_code) FROM sc_cases"
                               " WHERE group_code IS NOT NULL AND NOT in_pack").fetchone()
         if missing[0]:
             raise UserError(f"分组结果中有 {missing[0]} 例的病种（如 {missing[1]}）不在病种库 {pack.pack_id} 中；"
                             "请用该病种库重新分组后再计算分值", file=pack.directory)
         on_step(SCORE_STEPS[3])
-        run_step(con, PKG, "02_case_scores.sql", run_id=run_id, group_run=run, point_value=pv,
+        run_sql(con, PKG, "02_case_scores.sql", run_id=run_id, group_run=run, point_value=pv,
                  pack_sha256=pack.sha256, **params)
         on_step(SCORE_STEPS[4])
         level_missing = con.execute("SELECT COUNT(*) FROM sc_cases WHERE level_missing").fetchone()[0]

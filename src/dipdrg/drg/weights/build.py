@@ -19,11 +19,12 @@ import duckdb
 from dipdrg.dip.catalog.build import history_fingerprint
 from dipdrg.dip.catalog.params import year_weights
 from dipdrg.dip.score.exact import install_macros
-from dipdrg.dip.score.steps import run_step
-from dipdrg.drg.weights.weights_file import COLUMNS, canonical_csv, sha256_text
+from dipdrg.drg.weights.weights_file import COLUMNS, canonical_csv
 from dipdrg.errors import UserError
+from dipdrg.hashing import text_sha256
 from dipdrg.pay.progress import Tick, no_tick
 from dipdrg.policy.loader import Policy
+from dipdrg.sqlfiles import run_sql
 from dipdrg.workspace.store import Workspace
 
 PKG = "dipdrg.drg.weights"
@@ -71,12 +72,12 @@ def check_group_run(con: duckdb.DuckDBPyConnection, run: str) -> None:
 def _statistics(con: duckdb.DuckDBPyConnection, into: str, policy: Policy, *, trimmed: bool) -> None:
     """The shared DIP statistics steps over the view ``cat_stat_input`` into table ``into``."""
     if trimmed:
-        run_step(con, STATS, "stats_year_sums_trimmed.sql", trim_lower=policy.get("drg.weights.trim_lower"),
+        run_sql(con, STATS, "stats_year_sums_trimmed.sql", trim_lower=policy.get("drg.weights.trim_lower"),
                  trim_upper=policy.get("drg.weights.trim_upper"),
                  trim_min_cases=policy.get("drg.weights.trim_min_cases"))
     else:
-        run_step(con, STATS, "stats_year_sums.sql")
-    run_step(con, STATS, "stats_weighted.sql")
+        run_sql(con, STATS, "stats_year_sums.sql")
+    run_sql(con, STATS, "stats_weighted.sql")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT * FROM cat_stat_result")
 
 
@@ -91,22 +92,22 @@ def compute_weights(con: duckdb.DuckDBPyConnection, policy: Policy, group_run: s
     install_macros(con)
     con.execute("CREATE OR REPLACE TEMP TABLE cat_year_weights (case_year INTEGER, weight DECIMAL(18,6))")
     con.executemany("INSERT INTO cat_year_weights VALUES (?, ?)", list(years.items()))
-    run_step(con, PKG, "01_history.sql", group_run=group_run, year_basis=policy.get("drg.weights.year_basis"))
+    run_sql(con, PKG, "01_history.sql", group_run=group_run, year_basis=policy.get("drg.weights.year_basis"))
     status = dict(con.execute("SELECT status, COUNT(*) FROM drgw_history GROUP BY status").fetchall())
     if not status.get("ok"):
         listed = "、".join(map(str, years))
         raise UserError(f"测算年度（{listed}）没有可用的已入组历史病例（分组运行 {group_run}）", field="--years")
     tick("历史病例")
-    run_step(con, PKG, "02_drg_input.sql")
+    run_sql(con, PKG, "02_drg_input.sql")
     _statistics(con, "drgw_drg_stats", policy, trimmed=True)
     tick("各 DRG 组次均费用")
-    run_step(con, PKG, "03_region_input.sql")
+    run_sql(con, PKG, "03_region_input.sql")
     _statistics(con, "drgw_region_stats", policy, trimmed=False)
     tick("地区次均费用")
     region_mean, region_cases = con.execute("SELECT mean_cost, case_count FROM drgw_region_stats").fetchone()
     if not region_mean or region_mean <= 0:
         raise UserError("入组历史病例的加权次均费用为 0，无法计算相对权重", field="--years")
-    run_step(con, PKG, "04_weights.sql", min_cases=policy.get("drg.weights.min_cases"))
+    run_sql(con, PKG, "04_weights.sql", min_cases=policy.get("drg.weights.min_cases"))
     return status, Decimal(region_mean), int(region_cases)
 
 
@@ -125,7 +126,7 @@ def build_weights(ws: Workspace, policy: Policy, years: list[int], group_run: st
         status, region_mean, region_cases = compute_weights(con, policy, run, weights, tick)
         names = ", ".join(COLUMNS)
         rows = con.execute(f"SELECT {names} FROM drgw_weights ORDER BY drg").fetchall()
-        digest = sha256_text(canonical_csv(rows))
+        digest = text_sha256(canonical_csv(rows))
         con.execute(f"INSERT INTO drg_weights (run_id, {names}) SELECT ?, {names} FROM drgw_weights", [run_id])
         min_cases = int(policy.get("drg.weights.min_cases"))
         con.execute("INSERT INTO drg_weight_runs VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -22,12 +22,12 @@ from decimal import Decimal
 
 import duckdb
 
-from dipdrg.dip.score.steps import run_step
 from dipdrg.errors import UserError
 from dipdrg.money import four
 from dipdrg.pay.budget import Budget, fund_budget
 from dipdrg.pay.point_value import fund_ratio, settlement_point_value
 from dipdrg.policy.loader import Policy
+from dipdrg.sqlfiles import run_sql
 
 PKG = "dipdrg.drg.weights"
 
@@ -47,7 +47,7 @@ class Rate:
 
 def year_totals(con: duckdb.DuckDBPyConnection, year: int) -> tuple[int, Decimal, Decimal, Decimal]:
     """Cases, total weight, total cost and fund paid of the year's grouped cases (``drgs_cases``)."""
-    run_step(con, PKG, "06_rate_totals.sql", date_from=date(year, 1, 1), date_to=date(year + 1, 1, 1))
+    run_sql(con, PKG, "06_rate_totals.sql", date_from=date(year, 1, 1), date_to=date(year + 1, 1, 1))
     cases, weight, cost, fund = con.fetchone()
     return int(cases), Decimal(weight), Decimal(cost), Decimal(fund)
 

@@ -19,13 +19,13 @@ import duckdb
 
 from dipdrg.dip.catalog.build import history_fingerprint
 from dipdrg.dip.score.exact import install_macros
-from dipdrg.dip.score.steps import run_step
 from dipdrg.drg.weights.build import check_group_run, latest_group_run
 from dipdrg.drg.weights.rate import Rate, choose_rate
 from dipdrg.drg.weights.weights_file import WeightsTable, read_weights_file
 from dipdrg.errors import UserError
 from dipdrg.pay.progress import Tick, no_tick
 from dipdrg.policy.loader import Policy
+from dipdrg.sqlfiles import run_sql
 from dipdrg.workspace.store import Workspace
 
 PKG = "dipdrg.drg.weights"
@@ -70,7 +70,7 @@ def _load_weights(con: duckdb.DuckDBPyConnection, table: WeightsTable) -> None:
 def _resolve_missing(con: duckdb.DuckDBPyConnection, policy: Policy, table: WeightsTable) -> None:
     """Apply drg.weights.missing to DRGs without a weight (``drgs_cases``); refuse when it says so."""
     mode = policy.get("drg.weights.missing")
-    run_step(con, PKG, "05b_missing_weights.sql", missing=mode)
+    run_sql(con, PKG, "05b_missing_weights.sql", missing=mode)
     missing = con.execute("SELECT COUNT(*), COUNT(DISTINCT drg), MIN(drg) FROM drgs_cases"
                           " WHERE drg IS NOT NULL AND NOT in_weights").fetchone()
     if missing[0] and mode == "refuse":
@@ -96,7 +96,7 @@ def score_cases(ws: Workspace, policy: Policy, weights_ref: str | WeightsTable, 
     table = weights_ref if isinstance(weights_ref, WeightsTable) else resolve_weights(con, weights_ref)
     install_macros(con)
     _load_weights(con, table)
-    run_step(con, PKG, "05_case_inputs.sql", group_run=run, month_basis=policy.get("settle.month_basis"),
+    run_sql(con, PKG, "05_case_inputs.sql", group_run=run, month_basis=policy.get("settle.month_basis"),
              level_1=policy.get("drg.coefficient.level_1"), level_2=policy.get("drg.coefficient.level_2"),
              level_3=policy.get("drg.coefficient.level_3"))
     _resolve_missing(con, policy, table)
@@ -107,7 +107,7 @@ def score_cases(ws: Workspace, policy: Policy, weights_ref: str | WeightsTable, 
               "policy": policy.values_hash(), "rate": f"{chosen.value}:{chosen.source}"}
     high_rule = policy.get("drg.outlier.high_rule")
     with ws.run("drg-score", inputs=inputs, parameters=policy.used("drg")) as run_id:
-        run_step(con, PKG, "07_case_units.sql", run_id=run_id, group_run=run, rate=chosen.value,
+        run_sql(con, PKG, "07_case_units.sql", run_id=run_id, group_run=run, rate=chosen.value,
                  low_ratio=policy.get("drg.outlier.low_ratio"), high_ratio=policy.get("drg.outlier.high_ratio"),
                  high_rule=high_rule, weights_sha256=table.sha256)
         cases, grouped, total = con.execute(

@@ -6,7 +6,6 @@ weights before scoring; every row it gives is checked, with Chinese errors namin
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from dipdrg.errors import UserError
+from dipdrg.hashing import file_sha256
 from dipdrg.money import four
 from dipdrg.report.xlsx import write_table
 
@@ -50,10 +50,6 @@ def canonical_csv(rows: Sequence[Sequence[Any]]) -> str:
     for row in rows:
         writer.writerow([_text(v) for v in row])
     return out.getvalue()
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def write_files(output: Path, rows: Sequence[Sequence[Any]], notes: Sequence[tuple[str, str]]) -> tuple[Path, Path]:
@@ -114,4 +110,4 @@ def read_weights_file(path: Path) -> WeightsTable:
         if not rw.is_finite() or rw <= 0:
             raise UserError(f"DRG {drg} 的相对权重 {rw}（保留 4 位小数）应大于 0", file=path, row=number, field="rw")
         weights[drg] = rw
-    return WeightsTable(weights, hashlib.sha256(path.read_bytes()).hexdigest(), str(path))
+    return WeightsTable(weights, file_sha256(path), str(path))

@@ -15,6 +15,6 @@ SELECT
 FROM dip_case_groups AS g
 JOIN cases AS c ON c.setl_id = g.setl_id
 LEFT JOIN hospitals AS h ON h.fixmedins_code = c.fixmedins_code
-WHERE g.run_id = ?
+WHERE g.run_id = $run_id
 GROUP BY GROUPING SETS ((c.fixmedins_code), ())
 ORDER BY GROUPING(c.fixmedins_code) DESC, c.fixmedins_code NULLS FIRST;
