@@ -48,3 +48,12 @@ def test_demo_refuses_a_non_empty_directory(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("占用", encoding="utf-8")
     with pytest.raises(UserError, match="非空"):
         run_demo(tmp_path)
+
+
+def test_demo_replaces_its_own_earlier_output(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    run_demo(out, seed=3, cases_per_year=400, hospitals=6)
+    (out / "stale.txt").write_text("上次运行留下的文件", encoding="utf-8")
+    result = run_demo(out, seed=3, cases_per_year=400, hospitals=6)
+    assert not (out / "stale.txt").exists()
+    assert result.files["摘要"].is_file()

@@ -9,6 +9,7 @@ individual commands call; the demo only strings them together.
 
 from __future__ import annotations
 
+import shutil
 import time
 from importlib import resources
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ import typer
 
 from dipdrg.console import console
 from dipdrg.errors import UserError
+
+
+MARKER = ".dipdrg-demo"  # marks a directory the demo made, so a re-run may replace it
 
 
 @dataclass
@@ -63,11 +67,14 @@ def run_demo(out: Path, *, seed: int = 2026, cases_per_year: int = 20_000, hospi
     from dipdrg.workspace import init_workspace
 
     out = Path(out)
-    if out.exists() and any(out.iterdir()):
-        raise UserError("示范输出目录已存在且非空；请换一个目录或先删除它", file=out)
+    if (out / MARKER).is_file():  # an earlier demo's output: replace it as a whole
+        shutil.rmtree(out)
+    elif out.exists() and any(out.iterdir()):
+        raise UserError("示范输出目录已存在且非空（也不是此前的示范输出）；请换一个目录或先删除它", file=out)
     region_dir, ws_dir, pack_dir = out / "region", out / "workspace", out / "catalog"
     reports = out / "reports"
     reports.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("dipdrg demo output; `dipdrg demo` may replace this directory\n", encoding="utf-8")
 
     result = DemoResult(out, [], 0)
     manifest = _timed(result, "生成合成地区", lambda: generate_region(region_dir, seed, cases_per_year, 4, hospitals))
