@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from dipdrg.arrow import temp_table_from_arrow
 from dipdrg.errors import UserError
 
 FORMATS = ("csv", "xlsx", "parquet", "json")
@@ -387,10 +388,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str
         arrays[name] = pa.array(
             [_cell_text(row[j]) if j < len(row) else None for _, row in body], pa.string()
         )
-    arrow = pa.table(arrays)
-    con.register(f"{table}_arrow", arrow)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_arrow")
-    con.unregister(f"{table}_arrow")
+    temp_table_from_arrow(con, table, pa.table(arrays))
     _empty_rejects(con, table)
     return Source(path, table, "xlsx", header, len(body))
 

@@ -12,6 +12,7 @@ import re
 import duckdb
 import pyarrow as pa
 
+from dipdrg.arrow import temp_table_from_arrow
 from dipdrg.codes.index import CodeIndex
 from dipdrg.codes.normalise import KINDS, dip_keys, normalise
 
@@ -44,9 +45,4 @@ def build_code_map(con: duckdb.DuckDBPyConnection, kind: str, raw_values_sql: st
     arrow = pa.table(
         {name: pa.array([getattr(r, name) for r in results], pa.string()) for name in COLUMNS}
     )
-    view = f"_{table}_arrow"
-    con.register(view, arrow)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {view}")
-    finally:
-        con.unregister(view)
+    temp_table_from_arrow(con, table, arrow)

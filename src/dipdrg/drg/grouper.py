@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from dipdrg.arrow import temp_table_from_arrow
 from dipdrg.drg.pack import DrgPack, parse_category_rule
 from dipdrg.drg.vocabulary import ATOMS, LEVELS, SEVERITY_RULES
 from dipdrg.sqlfiles import run_sql
@@ -26,29 +27,23 @@ def run_file(con: duckdb.DuckDBPyConnection, name: str) -> None:
     run_sql(con, "dipdrg.drg", f"sql/{name}.sql")
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    con.register(f"{name}_view", table)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_view")
-    con.unregister(f"{name}_view")
-
-
 def prepare_pack(con: duckdb.DuckDBPyConnection, pack: DrgPack) -> None:
     """Load the pack's tables and the vocabulary into temp tables and build the lookups."""
     for name, table in pack.tables.items():
-        _register(con, f"pk_raw_{name}", table)
-    _register(con, "pk_switch", pa.table({
+        temp_table_from_arrow(con, f"pk_raw_{name}", table)
+    temp_table_from_arrow(con, "pk_switch", pa.table({
         "qy_enabled": [pack.switches["qy_enabled"]],
         "fall_through": [pack.switches["fall_through_after_mdc"]],
         "code_mapping": [pack.switches["code_mapping"]],
     }))
-    _register(con, "pk_vocab_atom", pa.table({
+    temp_table_from_arrow(con, "pk_vocab_atom", pa.table({
         "atom": [a.name for a in ATOMS.values()],
         "side": [a.side for a in ATOMS.values()],
         "position": [a.position for a in ATOMS.values()],
     }))
     rules = [(rule, LEVEL_RANK[level]) for rule, levels in SEVERITY_RULES.items()
              for level in LEVELS if level in levels]
-    _register(con, "pk_vocab_severity", pa.table({
+    temp_table_from_arrow(con, "pk_vocab_severity", pa.table({
         "rule": [r for r, _ in rules], "level_rank": pa.array([n for _, n in rules], pa.int32()),
     }))
     # proc_category_rule '1&2|1&3&4' as rows (adrg, clause_no, category, clause_size)
@@ -60,7 +55,7 @@ def prepare_pack(con: duckdb.DuckDBPyConnection, pack: DrgPack) -> None:
                 clauses["clause_no"].append(number)
                 clauses["category"].append(category)
                 clauses["clause_size"].append(len(clause))
-    _register(con, "pk_cat_clause", pa.table({
+    temp_table_from_arrow(con, "pk_cat_clause", pa.table({
         "adrg": pa.array(clauses["adrg"], pa.string()),
         "clause_no": pa.array(clauses["clause_no"], pa.int32()),
         "category": pa.array(clauses["category"], pa.string()),

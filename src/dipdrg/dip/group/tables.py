@@ -11,6 +11,7 @@ from decimal import Decimal
 import duckdb
 import pyarrow as pa
 
+from dipdrg.arrow import temp_table_from_arrow
 from dipdrg.dip.pack.model import ANYWHERE, CONSERVATIVE, IGNORE, PRINCIPAL, Catalog, Rule
 
 DEC = pa.decimal128(18, 4)
@@ -131,9 +132,4 @@ def arrow_tables(catalog: Catalog) -> dict[str, pa.Table]:
 def install(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Create the temporary ``dipg_r_*`` tables on a connection."""
     for name, table in arrow_tables(catalog).items():
-        view = f"dipg_arrow_{name}"
-        con.register(view, table)
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE dipg_r_{name} AS SELECT * FROM {view}")
-        finally:
-            con.unregister(view)
+        temp_table_from_arrow(con, f"dipg_r_{name}", table)
