@@ -43,3 +43,15 @@ def test_user_error_exits_1_with_location(monkeypatch, capsys, tmp_path) -> None
 def test_success_exits_0(monkeypatch, capsys) -> None:
     code, text = run(monkeypatch, capsys, "version")
     assert code == 0 and "dipdrg" in text
+
+
+def test_library_errors_are_one_chinese_line(monkeypatch, capsys, tmp_path) -> None:
+    from dipdrg.workspace import init_workspace
+
+    init_workspace(tmp_path / "ws").close()
+    broken = tmp_path / "broken.parquet"
+    broken.write_text("不是 Parquet", encoding="utf-8")
+    code, text = run(monkeypatch, capsys, "import", "settlements", str(broken), "-w", str(tmp_path / "ws"))
+    assert code == 1
+    assert "无法按 Parquet 读取" in text and "技术细节" in text
+    assert "SELECT" not in text and "Traceback" not in text

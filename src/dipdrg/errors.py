@@ -37,3 +37,14 @@ class UserError(Exception):
         if self.field:
             where.append(f"字段 {self.field}")
         return ("，".join(where) + "：" + self.message) if where else self.message
+
+
+def detail(exc: BaseException) -> str:
+    """The first line of a library's error text, as a short technical note after our message.
+
+    Library messages are English and can run to pages (DuckDB prints the whole query); the
+    user reads our Chinese sentence first and gets only this one line as supporting detail.
+    """
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else type(exc).__name__
+    return f"技术细节：{text[:200]}"

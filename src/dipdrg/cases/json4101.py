@@ -19,7 +19,7 @@ import duckdb
 
 from dipdrg.cases.fields import FEE_ITEMS
 from dipdrg.cases.readers import Source, quote_ident, sql_literal
-from dipdrg.errors import UserError
+from dipdrg.errors import UserError, detail
 
 
 def _load_records(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
@@ -37,7 +37,7 @@ def _load_records(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Non
                 "maximum_object_size = 134217728)"
             )
         except duckdb.Error as exc:
-            raise UserError(f"JSON 数组格式错误，无法读取：{exc}", file=path) from exc
+            raise UserError(f"JSON 数组格式错误，无法读取（{detail(exc)}）", file=path) from exc
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table}_obj AS "
             f"SELECT row_number() OVER (ORDER BY rowid) AS source_row, coalesce(rec -> 'input', rec) AS rec FROM {table}_json"

@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from dipdrg.arrow import temp_table_from_arrow
-from dipdrg.errors import UserError
+from dipdrg.errors import UserError, detail
 
 FORMATS = ("csv", "xlsx", "parquet", "json")
 ENCODINGS = ("auto", "utf-8", "gbk")
@@ -164,7 +164,7 @@ def _csv_header(path: Path, shown: Path) -> list[str]:
     try:
         header = next(csv.reader([lines[0]]))
     except csv.Error as exc:
-        raise UserError(f"第 1 行（表头）无法解析：{exc}", file=shown) from exc
+        raise UserError(f"第 1 行（表头）无法解析（{detail(exc)}）", file=shown) from exc
     names: list[str] = []
     for i, name in enumerate(header):
         base = name.strip() or f"column{i}"
@@ -197,7 +197,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: s
             rejects = _csv_rejects(con, table)
             reread = rejects > 0 and _reread_split_lines(con, table, data_path, Path(tmp), columns)
         except duckdb.Error as exc:
-            raise UserError(f"无法按 CSV 读取：{exc}", file=path) from exc
+            raise UserError(f"无法按 CSV 读取（{detail(exc)}）", file=path) from exc
     names = ", ".join(quote_ident(c) for c in columns)
     # rowids of a new table are one contiguous range in insertion order (inside a transaction
     # they start at a large offset): rowid - first rowid is the record's rank in the file.
@@ -378,7 +378,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str
     except UserError:
         raise
     except Exception as exc:  # calamine raises its own error types for broken workbooks
-        raise UserError(f"无法按 XLSX 读取：{exc}", file=path) from exc
+        raise UserError(f"无法按 XLSX 读取：文件可能已损坏，或不是 Excel 工作簿（{detail(exc)}）", file=path) from exc
     if not data:
         raise UserError("工作表为空", file=path)
     header = [_cell_text(h) or f"column{i + 1}" for i, h in enumerate(data[0])]
@@ -400,7 +400,7 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Sour
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
     except duckdb.Error as exc:
-        raise UserError(f"无法按 Parquet 读取：{exc}", file=path) from exc
+        raise UserError(f"无法按 Parquet 读取：文件可能已损坏，或不是 Parquet 文件（{detail(exc)}）", file=path) from exc
     exprs, columns = ["file_row_number + 1 AS source_row"], []
     for name, type_, *_ in described:
         if name == "file_row_number":

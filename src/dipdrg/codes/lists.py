@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from dipdrg.codes.normalise import CANONICAL_PATTERN
-from dipdrg.errors import UserError
+from dipdrg.errors import UserError, detail
 from dipdrg.hashing import file_sha256
 from dipdrg.sqlfiles import run_sql
 
@@ -129,7 +129,7 @@ def _xlsx_table(path: Path) -> pa.Table:
     try:
         rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     except Exception as exc:  # calamine raises its own error types for unreadable files
-        raise UserError(f"无法读取 Excel 文件：{exc}", file=path) from exc
+        raise UserError(f"无法读取 Excel 文件（{detail(exc)}）", file=path) from exc
     if not rows:
         raise UserError("Excel 文件第一个工作表为空", file=path)
     header = [str(h).strip() for h in rows[0]]
@@ -171,7 +171,7 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, wanted: dict[
                 f" CAST(ROW_NUMBER() OVER () AS BIGINT) + 1 AS source_row, {select} FROM _codes_file"
             )
         except duckdb.Error as exc:
-            raise UserError(f"无法读取文件：{exc}", file=path) from exc
+            raise UserError(f"无法读取文件（{detail(exc)}）", file=path) from exc
     return con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
@@ -199,7 +199,7 @@ def _file_view(con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
                 )
                 con.execute("DESCRIBE _codes_file").fetchall()
             except duckdb.Error as exc:
-                raise UserError(f"无法读取 CSV 文件：{exc}", file=path) from exc
+                raise UserError(f"无法读取 CSV 文件（{detail(exc)}）", file=path) from exc
         yield
     finally:
         con.execute("DROP VIEW IF EXISTS _codes_file")

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from dipdrg.cases.fields import FIELD_BY_NAME, LIST_FIELDS, NUMBERED_PREFIXES
 from dipdrg.drg.grouper import drop_temp, prepare_pack, run_file, run_steps
 from dipdrg.drg.pack import DrgPack
-from dipdrg.errors import UserError
+from dipdrg.errors import UserError, detail
 from dipdrg.hashing import text_sha256
 from dipdrg.workspace import Workspace
 
@@ -115,7 +115,7 @@ def read_case_file(path: Path) -> pa.Table:
                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid as exc:
-        raise UserError(f"病例文件无法解析：{exc}", file=path) from exc
+        raise UserError(f"病例文件无法解析（{detail(exc)}）", file=path) from exc
 
 
 def _quote(name: str) -> str:

@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from dipdrg.drg.vocabulary import ATOMS, ENTRY_SHAPES, SEVERITY_RULES, UNCONDITIONAL_RULES
-from dipdrg.errors import UserError
+from dipdrg.errors import UserError, detail
 from dipdrg.hashing import file_sha256
 
 FORMAT = "dipdrg-drg-pack/1"
@@ -149,7 +149,7 @@ def _load(directory: Path, manifest_path: Path, sha: str) -> DrgPack:
     try:
         manifest = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"清单文件无法解析：{exc}", file=manifest_path) from exc
+        raise UserError(f"清单文件无法解析（{detail(exc)}）", file=manifest_path) from exc
     if manifest.get("format") != FORMAT:
         raise UserError(f"清单的 format 应为 {FORMAT!r}，实为 {manifest.get('format')!r}",
                         file=manifest_path, field="format")
@@ -192,7 +192,7 @@ def _load_table(directory: Path, manifest_path: Path, name: str, entry: Any,
     try:
         table = read_table(path)
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"表 {name} 无法读取：{exc}", file=path) from exc
+        raise UserError(f"表 {name} 无法读取（{detail(exc)}）", file=path) from exc
     missing = [c for c in columns if c not in table.column_names]
     if missing:
         raise UserError(f"表 {name} 缺少列：{'、'.join(missing)}", file=path)

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 import duckdb
 
-from dipdrg.errors import UserError
+from dipdrg.errors import UserError, detail
 from dipdrg.sqlfiles import sql_folder
 
 DB_FILE = "dipdrg.duckdb"
@@ -138,7 +138,7 @@ def open_workspace(path: str | Path, *, create: bool = False) -> Workspace:
     try:
         con = duckdb.connect(str(db_path))
     except duckdb.Error as exc:  # locked by another process, corrupt file, ...
-        raise UserError(f"无法打开工作区数据库：{exc}", file=db_path) from exc
+        raise UserError(f"无法打开工作区数据库（{detail(exc)}）", file=db_path) from exc
     con.execute("SET enable_progress_bar = false")  # our own Rich bars report progress
     con.execute(
         "CREATE TABLE IF NOT EXISTS dipdrg_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"

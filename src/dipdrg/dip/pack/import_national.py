@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from dipdrg.dip.pack import tables as T
 from dipdrg.dip.pack.manifest import Manifest, write_manifest
-from dipdrg.errors import UserError
+from dipdrg.errors import UserError, detail
 from dipdrg.hashing import file_sha256
 
 ALL_DIAGNOSES = "所有诊断"
@@ -184,7 +184,7 @@ def import_json(src: Path, out: Path) -> Path:
     try:
         data = json.loads(src.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"不是有效的 UTF-8 JSON：{exc}", file=src) from exc
+        raise UserError(f"不是有效的 UTF-8 JSON（{detail(exc)}）", file=src) from exc
     if not isinstance(data, dict):
         raise UserError("JSON 顶层应为对象（每个工作表一个数组）", file=src)
     missing = [k for k in (*RULE_SHEETS, "excludedDiagnosis", "excludedProcedure") if not isinstance(data.get(k), list)]

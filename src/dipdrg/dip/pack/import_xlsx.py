@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dipdrg.dip.pack.import_national import write_national_pack
-from dipdrg.errors import UserError
+from dipdrg.errors import UserError, detail
 
 SHEETS = (  # (key, words that must all be in the sheet title)
     ("pre", ("先期分组",)),
@@ -106,7 +106,7 @@ def import_workbook(src: Path, out: Path) -> Path:
     try:
         book = CalamineWorkbook.from_path(str(src))
     except Exception as exc:  # calamine raises its own error types for unreadable files
-        raise UserError(f"无法读取工作簿：{exc}", file=src) from exc
+        raise UserError(f"无法读取工作簿（{detail(exc)}）", file=src) from exc
     sheets: dict[str, list[dict[str, Any]]] = {}
     for title in book.sheet_names:
         key = _sheet_key(title)

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dipdrg.errors import UserError
+from dipdrg.errors import UserError, detail
 from dipdrg.hashing import file_sha256, rows_sha256
 
 MANIFEST = "manifest.toml"
@@ -57,7 +57,7 @@ def read_manifest(directory: Path) -> Manifest:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"清单文件不是有效的 UTF-8 TOML：{exc}", file=path) from exc
+        raise UserError(f"清单文件不是有效的 UTF-8 TOML（{detail(exc)}）", file=path) from exc
     pack = dict(data.get("pack") or {})
     for key in ("id", "kind", "version"):
         if not str(pack.get(key, "")).strip():
