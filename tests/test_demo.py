@@ -33,13 +33,13 @@ def test_files_exist(demo) -> None:
 
 
 def test_annual_money_adds_up(demo) -> None:
-    count, due, billed, settled, paid, final = demo.figures["annual_totals"]
+    count, due, billed, settled, paid, final = demo.figures["dip"]["totals"]
     assert count == 12
     assert final == settled - paid
     with open_workspace(demo.files["工作区"]) as ws:
         per_case = ws.con.execute(
             "SELECT SUM(c.hifp_pay) FROM settle_cases s JOIN cases c USING (setl_id)"
-            " WHERE s.run_id = ? AND s.in_scope", [demo.figures["annual"].run_id]
+            " WHERE s.run_id = ? AND s.in_scope", [demo.figures["dip"]["annual"].run_id]
         ).fetchone()[0]
     assert per_case == billed
 
@@ -57,3 +57,17 @@ def test_demo_replaces_its_own_earlier_output(tmp_path: Path) -> None:
     result = run_demo(out, seed=3, cases_per_year=400, hospitals=6)
     assert not (out / "stale.txt").exists()
     assert result.files["摘要"].is_file()
+
+
+def test_demo_settles_by_drg_too_when_given_a_pack(reference: Path, tmp_path: Path) -> None:
+    from dipdrg.drg.importer import import_pack
+
+    pack = tmp_path / "drg11"
+    import_pack(reference / "chs-drg-1.1", pack)
+    result = run_demo(tmp_path / "demo", seed=5, cases_per_year=2_000, hospitals=10, drg_pack=pack)
+    grouped = result.figures["drg_grouping"]
+    assert grouped.by_status.get("SUCCESS", 0) >= 0.9 * grouped.total
+    count, due, billed, settled, paid, final = result.figures["drg"]["totals"]
+    assert count == 10 and final == settled - paid
+    assert any((tmp_path / "demo" / "statements-drg").rglob("*.xlsx"))
+    assert "DRG 年度清算" in result.files["摘要"].read_text(encoding="utf-8")
