@@ -6,7 +6,10 @@
 -- the cent, once.
 -- CV = sd / mean of the year-weighted mixture of the yearly distributions (population sd:
 -- variance = Σ w_y·E_y[x²] / Σ w_y − mean²): a descriptive statistic through a square root,
--- computed in DOUBLE and stored with 4 decimals.
+-- computed in DOUBLE, then stored with 4 decimals half up from its DECIMAL representation: the
+-- DOUBLE is written as its shortest round-trip text and read back as an exact DECIMAL before
+-- ROUND (a DOUBLE cast straight to DECIMAL rounds its binary value: 0.70005 → 0.7000).
+-- CAST(double AS VARCHAR) is the shortest round-trip text in DuckDB, Spark and PostgreSQL ≥ 12.
 -- Input: cat_year_sums; output: cat_stat_result, one row per set.
 CREATE OR REPLACE TEMP TABLE cat_stat_result AS
 WITH per_year AS (
@@ -57,7 +60,7 @@ SELECT
     CAST(CAST(c_los AS DECIMAL(38,0)) * CAST(0.01 AS DECIMAL(3,2)) AS DECIMAL(18,2)) AS mean_los,
     CAST(CAST(c_drug AS DECIMAL(38,0)) * CAST(0.01 AS DECIMAL(3,2)) AS DECIMAL(18,2)) AS mean_drug,
     CAST(CAST(c_material AS DECIMAL(38,0)) * CAST(0.01 AS DECIMAL(3,2)) AS DECIMAL(18,2)) AS mean_material,
-    CASE WHEN m_cost > 0 THEN CAST(
+    CASE WHEN m_cost > 0 THEN CAST(ROUND(CAST(CAST(
         SQRT(GREATEST(m_cost2 - POWER(CAST(m_cost AS DOUBLE) / 1e12, 2), 0)) / (CAST(m_cost AS DOUBLE) / 1e12)
-        AS DECIMAL(18,4)) END AS cv
+        AS VARCHAR) AS DECIMAL(38,24)), 4) AS DECIMAL(18,4)) END AS cv
 FROM cents;

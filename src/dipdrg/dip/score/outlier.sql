@@ -8,7 +8,8 @@
 --   units: low  → units × cost / standard                 (pays roughly the actual cost)
 --          high → units × (cost / standard − high + 1)
 --          else → units (review cases keep their units)
--- `units` is the unrounded normal case units (score × coefficients), at most 12 decimals.
+-- `units` is the normal case units (score × coefficients) rounded to 4 decimals — the value the
+-- standard was made of (§4.6: a formula uses the rounded result of another); at most 12 decimals.
 -- The high numerator has 18 decimals, so it is divided as scaled integers (dip_div4_int):
 -- (units·10^12)·((cost − (high−1)·standard)·10^6) / (standard·10^2·10^16).
 -- DuckDB macros; portable equivalent: the same CASE expressions inlined in the calling step.
