@@ -78,3 +78,12 @@ def test_list_items_are_range_checked() -> None:
     assert [str(v) for v in _settings(weights, ["1", "2", "7"])[0].value] == ["1", "2", "7"]
     with pytest.raises(ValueError, match="小于下限"):
         _settings(weights, ["1", "-2", "7"])
+
+
+def test_choice_values_have_chinese_labels_for_reports() -> None:
+    from dipdrg.policy.registry import choice_label
+
+    assert choice_label("settle.point_value.regime", "floating") == "浮动"
+    assert choice_label("settle.budget.method", "growth") == "按增长率"
+    assert choice_label("settle.point_value.regime", "unknown") == "unknown"
+    assert "floating（浮动）" in render_template()

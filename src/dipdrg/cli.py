@@ -77,8 +77,31 @@ def _register() -> None:
 _register()
 
 
+OS_ERRORS_ZH: dict[type, str] = {
+    FileNotFoundError: "文件或目录不存在",
+    FileExistsError: "已存在同名文件，无法创建目录",
+    NotADirectoryError: "路径中有一段不是目录",
+    IsADirectoryError: "这是一个目录，不是文件",
+    PermissionError: "没有读写权限",
+}
+
+
+def _os_error_zh(exc: OSError) -> str:
+    """One Chinese line for a file-system error the user caused (bad output path, no rights …)."""
+    reason = next((text for kind, text in OS_ERRORS_ZH.items() if isinstance(exc, kind)), None)
+    where = exc.filename or ""
+    return f"{reason or '文件读写失败'}：{where}（技术细节：{exc.strerror or exc}）"
+
+
 def main() -> None:
-    """Console entry point: every user or usage error ends in one Chinese line, never a traceback."""
+    """Console entry point: every user or usage error ends in one Chinese line, never a traceback.
+
+    Errors the user can cause are :class:`UserError` (exit 1), usage errors (exit 2) and
+    file-system errors such as an unwritable output path (exit 1). Anything else is a defect:
+    it is reported in Chinese with exit 3, and the traceback is shown with ``DIPDRG_DEBUG=1``.
+    """
+    import os
+
     from typer._click import exceptions as click_errors
 
     from dipdrg.usage import usage_message_zh
@@ -97,7 +120,19 @@ def main() -> None:
             err_console.print(f"运行 [bold]{exc.ctx.command_path} --help[/] 查看说明。")
         err_console.print(f"[bold red]用法错误[/]：{usage_message_zh(exc)}", soft_wrap=True)
         sys.exit(2)
-    except click_errors.Abort:
-        err_console.print("已取消")
+    except (KeyboardInterrupt, typer.Abort):
+        err_console.print("已取消（未完成的运行不会留下结果）")
+        sys.exit(130)
+    except OSError as exc:
+        err_console.print(f"[bold red]错误[/]：{_os_error_zh(exc)}", soft_wrap=True)
         sys.exit(1)
+    except Exception as exc:  # a defect: say so in Chinese, keep the traceback for debugging
+        if os.environ.get("DIPDRG_DEBUG"):
+            raise
+        err_console.print(
+            f"[bold red]内部错误[/]：{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            "（这是 dipdrg 的缺陷，请连同命令与输入文件报告；设置环境变量 DIPDRG_DEBUG=1 可显示详细信息）",
+            soft_wrap=True,
+        )
+        sys.exit(3)
     sys.exit(code if isinstance(code, int) else 0)

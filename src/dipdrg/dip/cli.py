@@ -27,7 +27,10 @@ def _catalog(path: Path, national: Path | None):
         base = load_pack(national)
         if not base.is_national:
             raise UserError("--national 应为国家分组方案包（kind = dip-national）", file=national)
-        catalog = catalog.with_exclusions(base)
+        merged = catalog.with_exclusions(base)
+        for warning in merged.warnings[len(catalog.warnings):]:
+            err_console.print(f"[bold yellow]警告[/]：{warning}", highlight=False)
+        catalog = merged
     return catalog
 
 

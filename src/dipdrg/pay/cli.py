@@ -12,6 +12,7 @@ from rich.table import Table
 
 from dipdrg.console import console, err_console
 from dipdrg.errors import UserError
+from dipdrg.policy.registry import choice_label
 
 app = typer.Typer(no_args_is_help=True, help="点值、结算、特例单议与清算")
 review_app = typer.Typer(no_args_is_help=True, help="特例单议：申请 → 审核 → 批准/驳回")
@@ -69,11 +70,11 @@ def point_value_command(workspace: Path = WS, policy: Optional[Path] = POLICY,
         run_id, v = point_value_run(ws, pol, _year(pol, year), score_run, method)
     table = Table("项目", "取值", title=f"{v.period} 年{words.price}（运行 {run_id}）")
     for label, value in (
-        ("预算方法", v.budget.method), (f"{words.budget}（元）", _money(v.budget.amount)),
+        ("预算方法", choice_label("settle.budget.method", v.budget.method)), (f"{words.budget}（元）", _money(v.budget.amount)),
         ("入组病例数", f"{v.totals.grouped_cases:,}"), (words.total_units, f"{v.totals.total_units:,.4f}"),
         ("医疗费总额（元）", _money(v.totals.total_cost)), ("统筹基金支付（元）", _money(v.totals.total_fund)),
         ("基金支付比例", str(v.fund_ratio)), (words.budget_price, str(v.budget_pv or "—")),
-        (words.settlement_price, str(v.settlement_pv)), (f"{words.applied_price}（{v.regime}）", str(v.applied_pv)),
+        (words.settlement_price, str(v.settlement_pv)), (f"{words.applied_price}（{choice_label('settle.point_value.regime', v.regime)}）", str(v.applied_pv)),
     ):
         table.add_row(label, value)
     console.print(table)

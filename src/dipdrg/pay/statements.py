@@ -26,6 +26,7 @@ from dipdrg.errors import UserError
 from dipdrg.pay.labels import Labels, labels
 from dipdrg.pay.progress import Tick, no_tick
 from dipdrg.pay.sqlstep import step
+from dipdrg.policy.registry import choice_label
 from dipdrg.report.csv import write_csv
 from dipdrg.report.xlsx import write_table
 from dipdrg.workspace import Workspace
@@ -248,6 +249,8 @@ def write_statements(ws: Workspace, year: int, directory: Path, method: str = "d
         "SELECT period, regime, budget_method, fund_budget, grouped_cases, total_units, total_cost,"
         " total_fund, fund_ratio, budget_pv, settlement_pv, applied_pv FROM settle_point_values"
         " WHERE run_id = ? ORDER BY period", [annual_run]).fetchall()
+    pv = [(row[0], choice_label("settle.point_value.regime", row[1]),
+           choice_label("settle.budget.method", row[2]), *row[3:]) for row in pv]
     sim_run = latest_simulation(con, method, year)
     simulation = simulation_tables(con, sim_run, method) if sim_run else {}
     tick("读取结算结果")

@@ -13,6 +13,7 @@ Each parameter is a TOML table named by its dotted key::
     choices = ["a", "b"]    # for type = "choice"
     item = "str"            # element type for type = "list"
     check = "bands"         # for type = "table": a named check in checks.py
+    labels = { a = "甲" }   # for type = "choice": Chinese names shown in reports
 
 Adding a parameter is adding a table to a defaults file; no code changes.
 """
@@ -70,6 +71,13 @@ def _flatten(prefix: str, table: dict[str, Any], out: dict[str, Parameter], sour
         if not isinstance(value, dict):
             raise ValueError(f"{source}: {prefix}.{name} 不是参数定义表")
         _flatten(f"{prefix}.{name}" if prefix else name, value, out, source)
+
+
+def choice_label(key: str, value: str) -> str:
+    """The Chinese name of a choice value (``labels = {…}`` in the defaults file), else the value."""
+    param = parameters().get(key)
+    names = param.extra.get("labels", {}) if param else {}
+    return str(names.get(value, value))
 
 
 @lru_cache(maxsize=1)

@@ -46,7 +46,8 @@ def render_template() -> str:
         if param.unit:
             facts.append(f"单位：{param.unit}")
         if param.choices:
-            facts.append(f"可选：{' / '.join(param.choices)}")
+            names = param.extra.get("labels", {})
+            facts.append("可选：" + " / ".join(f"{c}（{names[c]}）" if c in names else c for c in param.choices))
         if param.min is not None or param.max is not None:
             facts.append(f"范围：{param.min if param.min is not None else '-∞'} ~ {param.max if param.max is not None else '+∞'}")
         if param.clause:

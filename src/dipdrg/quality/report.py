@@ -19,6 +19,7 @@ from dipdrg.errors import UserError
 from dipdrg.money import four
 from dipdrg.quality.catalogue import SEVERITIES, rule_by_id
 from dipdrg.report.csv import write_csv
+from dipdrg.report.paths import output_file
 from dipdrg.report.xlsx import write_table
 from dipdrg.sqlfiles import run_sql
 from dipdrg.workspace import Workspace
@@ -140,6 +141,7 @@ def write_report(ws: Workspace, xlsx: Path | None = None, csv_dir: Path | None =
     by_rule = rule_counts(ws, names)
     result: dict[str, Any] = {"total": hospitals[-1], "hospitals": len(hospitals) - 1, "truncated": False}
     if xlsx is not None:
+        xlsx = output_file(xlsx)
         book = Workbook(write_only=True)
         write_table(book, "机构质控汇总", HOSPITAL_HEADERS, [h.row() for h in hospitals], HOSPITAL_FORMATS)
         write_table(book, "规则问题分布", RULE_HEADERS, by_rule, {"问题病例数": "int"})

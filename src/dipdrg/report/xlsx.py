@@ -17,6 +17,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from dipdrg.report.paths import output_file
+
 # Named number formats; a value not in this table is used as an Excel format string as is.
 FORMATS: dict[str, str] = {
     "percent": "0.00%",          # ratios stored as 0.6667 show as 66.67%
@@ -87,7 +89,9 @@ def write_table(
     sheet is added and the caller saves (several tables in one file).
     """
     formats = dict(formats or {})
-    book = Workbook(write_only=True) if isinstance(target, (str, Path)) else target
+    if isinstance(target, (str, Path)):
+        target = output_file(target)
+    book = Workbook(write_only=True) if isinstance(target, Path) else target
     ws = _sheet(book, sheet_name)
     stream = iter(rows)
     sample = list(itertools.islice(stream, SAMPLE_ROWS))

@@ -7,8 +7,10 @@
 --                                     nwb_age is empty, nwb_age = days from birth to admission.
 -- Full years are computed without age()/datediff, as in quality/rules/_base.sql; date - date
 -- gives whole days in DuckDB and PostgreSQL (Spark: datediff(adm_date, brdy)).
+-- Rows flagged by typed.sql are left alone: there a NULL may mean "text that is not a number"
+-- (年龄“三十”), and filling it would hide the problem the check step must quarantine (IMP-003).
 UPDATE imp_typed SET age = 0
-WHERE age IS NULL AND nwb_age BETWEEN 0 AND 365;
+WHERE age IS NULL AND nwb_age BETWEEN 0 AND 365 AND NOT has_problem;
 
 UPDATE imp_typed AS t
 SET age = b.birth_years,
@@ -22,7 +24,7 @@ FROM (
            adm_date - brdy AS birth_days
     FROM (SELECT source_row, brdy, CAST(adm_time AS DATE) AS adm_date
           FROM imp_typed
-          WHERE age IS NULL AND brdy IS NOT NULL AND adm_time IS NOT NULL) AS d
+          WHERE age IS NULL AND brdy IS NOT NULL AND adm_time IS NOT NULL AND NOT has_problem) AS d
     WHERE adm_date >= brdy
 ) AS b
 WHERE t.source_row = b.source_row;

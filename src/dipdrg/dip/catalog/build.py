@@ -238,7 +238,7 @@ def build_catalog(
 
     With ``national`` (a loaded dip-national pack) its exclusion lists apply to the history.
     """
-    from dipdrg.dip.catalog.pack import write_manifest_file, write_tables
+    from dipdrg.dip.catalog.pack import write_exclusions, write_manifest_file, write_tables
     from dipdrg.dip.catalog.report import build_report
 
     out_dir = Path(out_dir)
@@ -271,6 +271,8 @@ def build_catalog(
             )
             on_step(BUILD_STEPS[9])
             write_tables(ws.con, staging)
+            if national is not None:
+                write_exclusions(national, staging)
             result.figures = build_report(ws.con, staging, result, previous=previous, xlsx=report)
             write_manifest_file(staging, result, policy, inputs, pack_id=pack_id, version=version)
         out_dir.parent.mkdir(parents=True, exist_ok=True)

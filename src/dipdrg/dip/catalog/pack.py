@@ -1,14 +1,16 @@
 """Write and read ``dip-local`` packs (the contract of ``docs/dip-pack.md``).
 
 A local pack is ``manifest.toml`` (``[pack]``, ``[build]``, ``[files]``) plus ``groups.csv``,
-``coefficients.csv``, ``aux_types.csv`` and the build's ``summary.md``. The grouper reads
-``groups.csv``; scoring reads all three tables. The pack hash is the grouper's
+``coefficients.csv``, ``aux_types.csv`` and the build's ``summary.md``; a build with
+``--national`` adds the national ``excluded_diagnoses.csv`` / ``excluded_procedures.csv`` it
+applied. The grouper reads ``groups.csv`` and those lists; scoring reads the three tables. The pack hash is the grouper's
 :func:`dipdrg.dip.pack.manifest.pack_sha256`, so a scoring run and a grouping run name the
 same pack by the same hash.
 """
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +21,8 @@ from typing import Any
 import duckdb
 
 from dipdrg.dip.pack.manifest import MANIFEST, file_hashes, pack_sha256, read_manifest
-from dipdrg.dip.pack.tables import read_table
+from dipdrg.dip.pack.model import Catalog
+from dipdrg.dip.pack.tables import EXCLUDED_DX, EXCLUDED_PROC, read_table
 from dipdrg.errors import UserError
 from dipdrg.policy.loader import Policy
 
@@ -47,6 +50,17 @@ def write_tables(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
     for name, query in _EXPORTS.items():
         target = str(directory / name).replace("'", "''")
         con.execute(f"COPY ({query}) TO '{target}' (FORMAT CSV, HEADER, DELIMITER ',')")
+
+
+def write_exclusions(national: Catalog, directory: Path) -> None:
+    """Copy the national 不纳入分组诊断 / 手术 lists the build applied into the pack.
+
+    The loader applies lists a local pack carries, so grouping with the pack alone (no
+    ``--national``) leaves out and ignores exactly what the build did; the copies are part of
+    the pack hash.
+    """
+    for name in (EXCLUDED_DX, EXCLUDED_PROC):
+        shutil.copyfile(national.directory / name, directory / name)
 
 
 def _toml(value: Any) -> str:
@@ -101,6 +115,9 @@ def write_manifest_file(directory: Path, result: Any, policy: Policy, inputs: di
         "history_sha256": inputs["history"],
         "policy_sha256": inputs["policy"],
     }
+    if "national_pack" in inputs:
+        build["national_pack"] = result.national
+        build["national_pack_sha256"] = inputs["national_pack"]
     if "previous_pack" in inputs:
         build["previous_pack_sha256"] = inputs["previous_pack"]
     files = file_hashes(directory)

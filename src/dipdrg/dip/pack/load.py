@@ -142,13 +142,15 @@ def _load_local(catalog: Catalog) -> None:
         carried = {k: v for k, v in r.items() if k not in T.LOCAL_COLUMNS}
         if carried:
             catalog.extra_columns[code] = carried
+    # the national lists the pack was built with (build-catalog --national), when it carries them
+    _load_exclusions(catalog, optional=True)
 
 
 # -- national pack --------------------------------------------------------------------------
 def _load_national(catalog: Catalog) -> None:
     d = catalog.directory
     _load_rules(catalog, _Rows(d / T.NATIONAL_RULES, T.RULE_COLUMNS))
-    _load_excluded(catalog, _Rows(d / T.EXCLUDED_DX, T.EXCLUDED_DX_COLUMNS), _Rows(d / T.EXCLUDED_PROC, T.EXCLUDED_PROC_COLUMNS))
+    _load_exclusions(catalog, optional=False)
     _load_primary_care(catalog, _Rows(d / T.PRIMARY_CARE, T.PRIMARY_CARE_COLUMNS))
     tb = _Rows(d / T.TB_RESISTANT, T.TB_RESISTANT_COLUMNS)
     principal, secondary = set(), set()
@@ -214,13 +216,26 @@ def _load_rules(catalog: Catalog, rows: _Rows) -> None:
             ))
 
 
-def _load_excluded(catalog: Catalog, dx_rows: _Rows, proc_rows: _Rows) -> None:
+def _load_exclusions(catalog: Catalog, *, optional: bool) -> None:
+    """不纳入分组诊断 / 手术 lists: required in a national pack; a local pack built with
+    ``--national`` carries copies so grouping with it alone applies what the build applied."""
+    d = catalog.directory
+    if not optional or (d / T.EXCLUDED_DX).is_file():
+        _load_excluded_dx(catalog, _Rows(d / T.EXCLUDED_DX, T.EXCLUDED_DX_COLUMNS))
+    if not optional or (d / T.EXCLUDED_PROC).is_file():
+        _load_excluded_proc(catalog, _Rows(d / T.EXCLUDED_PROC, T.EXCLUDED_PROC_COLUMNS))
+
+
+def _load_excluded_dx(catalog: Catalog, dx_rows: _Rows) -> None:
     for row, r in dx_rows:
         if not DX_CODE.match(r["code"]):
             raise dx_rows.fail(row, "code", f"诊断编码“{r['code']}”格式错误")
         if r["code"] in catalog.excluded_dx:
             catalog.warnings.append(f"{dx_rows.path.name} 第 {row} 行：诊断 {r['code']} 重复列出")
         catalog.excluded_dx[r["code"]] = r["name"]
+
+
+def _load_excluded_proc(catalog: Catalog, proc_rows: _Rows) -> None:
     for row, r in proc_rows:
         code = proc_rows.parse(row, "code", clean_proc, r["code"])
         if r["mode"] not in T.EXCLUSION_MODES:

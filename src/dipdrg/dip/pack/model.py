@@ -93,12 +93,22 @@ class Catalog:
         return self.manifest.kind == "dip-national"
 
     def with_exclusions(self, national: "Catalog") -> "Catalog":
-        """A local catalog that also applies a national pack's exclusion lists."""
+        """A local catalog that applies a national pack's exclusion lists.
+
+        The national lists *replace* any the local pack carries (a pack built with
+        ``--national`` holds copies of them), so giving the same national pack again changes
+        nothing; a different one wins, with a warning.
+        """
+        warnings = list(self.warnings)
+        carried = self.excluded_dx or self.excluded_proc
+        if carried and (self.excluded_dx, self.excluded_proc) != (national.excluded_dx, national.excluded_proc):
+            warnings.append(f"病种库 {self.manifest.id} 自带的不纳入分组诊断/手术清单与国家分组方案 "
+                            f"{national.manifest.id} {national.manifest.version} 的不同，本次按后者分组")
         merged = Catalog(
             manifest=self.manifest, directory=self.directory, sha256=self.sha256,
             rules=self.rules, flag_rules=self.flag_rules, comprehensive=self.comprehensive,
             excluded_dx=dict(national.excluded_dx), excluded_proc=dict(national.excluded_proc),
-            extra_columns=self.extra_columns, warnings=self.warnings,
+            extra_columns=self.extra_columns, warnings=warnings,
         )
         merged.cache["national_sha256"] = national.sha256
         return merged

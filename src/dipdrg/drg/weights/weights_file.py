@@ -71,8 +71,15 @@ def write_files(output: Path, rows: Sequence[Sequence[Any]], notes: Sequence[tup
 def _read_rows(path: Path) -> list[dict[str, Any]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return [dict(r) for r in csv.DictReader(handle)]
+        from dipdrg.cases.readers import detect_encoding
+
+        encoding = "utf-8-sig" if detect_encoding(path) == "utf-8" else "gb18030"
+        try:
+            with path.open(encoding=encoding, newline="") as handle:
+                return [dict(r) for r in csv.DictReader(handle)]
+        except UnicodeDecodeError as exc:
+            raise UserError(f"权重文件含有无法识别的字符（应为 UTF-8 或 GBK 编码的文本，第 {exc.start} 字节附近）",
+                            file=path) from None
     if suffix == ".xlsx":
         from openpyxl import load_workbook
 
