@@ -96,6 +96,7 @@ def detect_encoding(path: Path, requested: str = "auto") -> str:
     if requested not in ENCODINGS:
         raise UserError(f"不支持的编码 {requested}（可选：auto、utf-8、gbk）", file=path)
     sample = path.open("rb").read(SAMPLE_BYTES)
+    _refuse_wide_encoding(path, sample)
     # Bytes that do not decode are counted against the valid CJK characters: text in the
     # wrong encoding gives many bad sequences and almost no valid CJK characters, a file in
     # the right one with a few broken rows far more valid CJK characters than bad ones.
@@ -119,6 +120,22 @@ def detect_encoding(path: Path, requested: str = "auto") -> str:
     raise UserError("无法识别文件编码（既不是 UTF-8 也不是 GBK）；请另存为 UTF-8 后重试", file=path)
 
 
+def _refuse_wide_encoding(path: Path, sample: bytes) -> None:
+    """UTF-16/UTF-32 text (Excel's "Unicode 文本" export) is refused in one clear sentence.
+
+    Its ASCII characters carry NUL bytes, which decode as valid UTF-8, so without this check
+    the file would reach the CSV parser and fail with a parser message. Recognised by a
+    UTF-16/32 byte order mark, or by NUL bytes making up a quarter of the sample (text in
+    UTF-8 or GBK has none).
+    """
+    has_bom = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE))
+    if has_bom or sample.count(b"\x00") * 4 >= max(len(sample), 1):
+        raise UserError(
+            "文件是 UTF-16/Unicode 编码，不受支持；请另存为 UTF-8（或 GBK）编码的 CSV 后重试",
+            file=path,
+        )
+
+
 def _mostly_decodes(sample: bytes, encoding: str) -> bool:
     """No undecodable bytes, or fewer undecodable sequences than valid CJK characters."""
     text = codecs.getincrementaldecoder(encoding)("replace").decode(sample, final=False)
@@ -140,6 +157,30 @@ def transcode_to_utf8(path: Path, directory: Path) -> tuple[Path, bool]:
         replaced = replaced or "\ufffd" in tail
         out.write(tail)
     return target, replaced
+
+
+def normalise_newlines(path: Path, directory: Path) -> Path | None:
+    """Stream a copy of ``path`` with every CRLF turned into LF; None when it has no CRLF.
+
+    DuckDB's strict CSV parser stops with "state machine reached an invalid state" when a
+    file mixes CRLF and LF line ends (a line appended by another program, a short line cut
+    off without its CR). One kind of line end throughout keeps every line where it was, so
+    line numbers do not change; only a CRLF inside a quoted cell becomes LF.
+    """
+    target = directory / (path.stem + ".lf.csv")
+    changed, carry = False, b""
+    with path.open("rb") as src, target.open("wb") as out:
+        while chunk := src.read(8 << 20):
+            chunk = carry + chunk
+            # a CR at the end of a chunk may pair with an LF at the start of the next one
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            if carry:
+                chunk = chunk[:-1]
+            fixed = chunk.replace(b"\r\n", b"\n")
+            changed = changed or len(fixed) != len(chunk)
+            out.write(fixed)
+        out.write(carry)
+    return target if changed else None
 
 
 # -- CSV -----------------------------------------------------------------------------------
@@ -193,7 +234,12 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: s
         columns = _csv_header(data_path, path)
         spec = "{" + ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in columns) + "}"
         try:
-            _scan_csv(con, data_path, f"{table}_raw", spec)
+            try:
+                _scan_csv(con, data_path, f"{table}_raw", spec)
+            except duckdb.InvalidInputException:
+                # mixed line ends (see normalise_newlines): read again with LF only
+                data_path = normalise_newlines(data_path, Path(tmp)) or _raise()
+                _scan_csv(con, data_path, f"{table}_raw", spec)
             rejects = _csv_rejects(con, table)
             reread = rejects > 0 and _reread_split_lines(con, table, data_path, Path(tmp), columns)
         except duckdb.Error as exc:
