@@ -95,3 +95,76 @@ def test_primary_care_groups_from_the_national_list(workspace, tmp_path, nationa
     assert not any(r["group_code"] in flagged for r in coefficients)
     with pytest.raises(UserError, match="--national"):
         build(workspace, tmp_path / "q", years=[2025], **ONE_YEAR, **{"dip.coefficient.primary_care_mode": "national"})
+
+
+def chemo_delivery_history(ws) -> None:
+    """Z51.102 + 99.2500 (化疗药物输注, 按保守治疗入组), O80.000 + 73.5900 (其他手法助产, 按保守
+    治疗入组), an ordinary pair and K35.800 (不纳入分组诊断); Z51.102 itself is not listed
+    (only Z51.100 is)."""
+    h = History(ws.con)
+    h.many(3, "Z51.102", 6000, pp="99.2500")
+    h.many(3, "O80.000", 4000, pp="73.5900")
+    h.many(3, "K35.300", 3000, pp="47.0100")
+    h.many(2, "K35.800", 900)
+    h.flush()
+
+
+def _grouped(ws, run_id: str) -> dict[str, int]:
+    rows = ws.con.execute("SELECT COALESCE(group_code, reason), COUNT(*) FROM dip_case_groups WHERE run_id = ?"
+                          " GROUP BY 1", [run_id]).fetchall()
+    return dict(rows)
+
+
+def test_pack_built_with_national_groups_alone_as_built(workspace, tmp_path, national_dir) -> None:
+    """Issue: the exclusion lists applied by build-catalog --national travel with the pack, so
+    grouping without --national gives the build's groups (no 99.2500 / 73.5900 counting)."""
+    from dipdrg.dip.group.workspace import group_workspace
+    from dipdrg.dip.pack.manifest import pack_sha256, write_manifest, read_manifest
+
+    chemo_delivery_history(workspace)
+    pack = tmp_path / "pack"
+    result, groups, _, _ = build(workspace, pack, years=[2025], national=load_pack(national_dir), **ONE_YEAR)
+    assert result.status_counts == {"ok": 9, "excluded_dx": 2}
+    assert {g: groups[g]["case_count"] for g in groups} == {"Z51.1:C": "3", "O80.0:C": "3", "K35.3:47.0100": "3"}
+
+    local = load_pack(pack)
+    assert {"excluded_diagnoses.csv", "excluded_procedures.csv"} <= set(local.manifest.files)
+    assert local.excluded_proc["99.2500"][0] == "ignore" and "K35.800" in local.excluded_dx
+
+    alone = group_workspace(workspace, local)
+    # every case the build counted in a group is grouped into that group; the 2 K35.800 cases are
+    # left out as in the build: 9 / 11 = 0.8182
+    assert _grouped(workspace, alone.run_id) == {"Z51.1:C": 3, "O80.0:C": 3, "K35.3:47.0100": 3, "PDX_EXCLUDED": 2}
+    assert alone.overall.grouped == result.figures["core_cases"] + result.figures["comprehensive_cases"] == 9
+    assert alone.overall.rate == D("0.8182")
+
+    # the same national pack given again changes nothing (lists replaced, not applied twice)
+    again = local.with_exclusions(load_pack(national_dir))
+    assert again.warnings == local.warnings
+    both = group_workspace(workspace, again)
+    assert _grouped(workspace, both.run_id) == _grouped(workspace, alone.run_id)
+
+    # the copied lists are part of the pack: another list gives another pack hash
+    edited = tmp_path / "edited"
+    edited.mkdir()
+    for path in pack.iterdir():
+        if path.name != "manifest.toml":
+            text = path.read_text(encoding="utf-8")
+            if path.name == "excluded_procedures.csv":
+                text = "\n".join(line for line in text.splitlines() if not line.startswith("99.2500,")) + "\n"
+            (edited / path.name).write_text(text, encoding="utf-8")
+    write_manifest(edited, read_manifest(pack))
+    assert pack_sha256(edited) != local.sha256
+    # ... and a national pack whose lists differ wins, with a warning
+    other = load_pack(edited)
+    assert "99.2500" not in other.excluded_proc
+    merged = other.with_exclusions(load_pack(national_dir))
+    assert any("不纳入分组" in w for w in merged.warnings) and merged.excluded_proc["99.2500"][0] == "ignore"
+
+
+def test_pack_built_without_national_carries_no_lists(workspace, tmp_path) -> None:
+    chemo_delivery_history(workspace)
+    build(workspace, tmp_path / "plain", years=[2025], **ONE_YEAR)
+    local = load_pack(tmp_path / "plain")
+    assert not (tmp_path / "plain" / "excluded_procedures.csv").exists()
+    assert local.excluded_dx == {} and local.excluded_proc == {}

@@ -49,6 +49,7 @@ def test_group_file_and_workspace_commands(tmp_path):
     out = tmp_path / "out.csv"
     result = runner.invoke(app, ["drg", "group-file", str(source), "--pack", str(pack), "-o", str(out)])
     assert result.exit_code == 0, result.output
+    assert "入组（SUCCESS）1" in result.output and "数据校验未通过（CHECK_FAILED）1" in result.output
     assert list(csv.reader(open(out, encoding="utf-8"))) == [
         ["case_id", "mdc", "adrg", "drg", "status"],
         ["a", "MDCM", "MR1", "MR13", "SUCCESS"],

@@ -87,3 +87,11 @@ def test_choice_values_have_chinese_labels_for_reports() -> None:
     assert choice_label("settle.budget.method", "growth") == "按增长率"
     assert choice_label("settle.point_value.regime", "unknown") == "unknown"
     assert "floating（浮动）" in render_template()
+
+
+def test_deduction_amounts_must_be_whole_cents() -> None:
+    from dipdrg.policy.checks import deductions
+
+    row = {"fixmedins_code": "H1", "month": "2026-03"}
+    assert deductions([{**row, "amount": "100.12"}]) == []
+    assert "两位小数" in deductions([{**row, "amount": "100.123"}])[0]

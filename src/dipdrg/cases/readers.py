@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from dipdrg.arrow import temp_table_from_arrow
+from dipdrg.cases.newlines import lf_copy_if_mixed
 from dipdrg.errors import UserError, detail
 
 FORMATS = ("csv", "xlsx", "parquet", "json")
@@ -159,30 +160,6 @@ def transcode_to_utf8(path: Path, directory: Path) -> tuple[Path, bool]:
     return target, replaced
 
 
-def normalise_newlines(path: Path, directory: Path) -> Path | None:
-    """Stream a copy of ``path`` with every CRLF turned into LF; None when it has no CRLF.
-
-    DuckDB's strict CSV parser stops with "state machine reached an invalid state" when a
-    file mixes CRLF and LF line ends (a line appended by another program, a short line cut
-    off without its CR). One kind of line end throughout keeps every line where it was, so
-    line numbers do not change; only a CRLF inside a quoted cell becomes LF.
-    """
-    target = directory / (path.stem + ".lf.csv")
-    changed, carry = False, b""
-    with path.open("rb") as src, target.open("wb") as out:
-        while chunk := src.read(8 << 20):
-            chunk = carry + chunk
-            # a CR at the end of a chunk may pair with an LF at the start of the next one
-            carry = b"\r" if chunk.endswith(b"\r") else b""
-            if carry:
-                chunk = chunk[:-1]
-            fixed = chunk.replace(b"\r\n", b"\n")
-            changed = changed or len(fixed) != len(chunk)
-            out.write(fixed)
-        out.write(carry)
-    return target if changed else None
-
-
 # -- CSV -----------------------------------------------------------------------------------
 CSV_ERRORS = """CASE error_type
     WHEN 'MISSING COLUMNS' THEN '行不完整（列数不足，可能被截断）'
@@ -231,15 +208,11 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: s
         data_path = path
         if enc == "gbk":
             data_path, replaced = transcode_to_utf8(path, Path(tmp))
+        data_path = lf_copy_if_mixed(data_path, Path(tmp)) or data_path
         columns = _csv_header(data_path, path)
         spec = "{" + ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in columns) + "}"
         try:
-            try:
-                _scan_csv(con, data_path, f"{table}_raw", spec)
-            except duckdb.InvalidInputException:
-                # mixed line ends (see normalise_newlines): read again with LF only
-                data_path = normalise_newlines(data_path, Path(tmp)) or _raise()
-                _scan_csv(con, data_path, f"{table}_raw", spec)
+            _scan_csv(con, data_path, f"{table}_raw", spec)
             rejects = _csv_rejects(con, table)
             reread = rejects > 0 and _reread_split_lines(con, table, data_path, Path(tmp), columns)
         except duckdb.Error as exc:

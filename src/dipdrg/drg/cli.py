@@ -14,8 +14,11 @@ app = typer.Typer(no_args_is_help=True, help="CHS-DRG 分组：方案包导入�
 PackOption = typer.Option(..., "--pack", help="DRG 方案包目录（含 manifest.toml）")
 
 
+STATUS_ZH = {"SUCCESS": "入组", "FAIL": "未能入组", "CHECK_FAILED": "数据校验未通过"}
+
+
 def _summary_text(summary) -> str:
-    parts = "，".join(f"{k} {v:,}" for k, v in sorted(summary.by_status.items()))
+    parts = "，".join(f"{STATUS_ZH.get(k, k)}（{k}）{v:,}" for k, v in sorted(summary.by_status.items()))
     return f"共 {summary.total:,} 例：{parts}"
 
 

@@ -90,6 +90,8 @@ def deductions(rows: list[dict[str, Any]]) -> list[str]:
         value = _number(row, "amount", number, problems)
         if value is not None and value < 0:
             problems.append(f"第 {number} 行扣款金额 {value} 不能为负")
+        if value is not None and value != value.quantize(Decimal("0.01")):
+            problems.append(f"第 {number} 行扣款金额 {value} 超过两位小数（金额精确到分，不做舍入）")
         month = str(row.get("month", ""))
         if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit() \
                 or not 1 <= int(month[5:]) <= 12:
