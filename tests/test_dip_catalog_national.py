@@ -119,7 +119,7 @@ def test_pack_built_with_national_groups_alone_as_built(workspace, tmp_path, nat
     """Issue: the exclusion lists applied by build-catalog --national travel with the pack, so
     grouping without --national gives the build's groups (no 99.2500 / 73.5900 counting)."""
     from dipdrg.dip.group.workspace import group_workspace
-    from dipdrg.dip.pack.manifest import pack_sha256, write_manifest, read_manifest
+    from dipdrg.dip.pack.manifest import pack_sha256, read_manifest, write_manifest
 
     chemo_delivery_history(workspace)
     pack = tmp_path / "pack"
