@@ -51,3 +51,20 @@ def test_failed_run_leaves_no_trace(workspace) -> None:
             raise RuntimeError("boom")
     assert workspace.con.execute("SELECT count(*) FROM hospitals").fetchone()[0] == 0
     assert workspace.con.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+
+
+def test_cases_fingerprint_follows_the_imported_case_set(workspace, tmp_path: Path) -> None:
+    from dipdrg.cases.settlements import import_settlements
+    from dipdrg.workspace.fingerprint import cases_fingerprint
+
+    empty = cases_fingerprint(workspace.con)
+    assert cases_fingerprint(workspace.con) == empty           # stable on the same data
+    source = tmp_path / "s.csv"
+    source.write_text(
+        "setl_id,fixmedins_code,gend,adm_time,dscg_time,medfee_sumamt,main_diag_code\n"
+        "S1,H1,1,2026-03-01,2026-03-05,1000.00,K35.800\n", encoding="utf-8")
+    import_settlements(workspace, [source])
+    loaded = cases_fingerprint(workspace.con)
+    assert loaded != empty
+    import_settlements(workspace, [source])                    # re-import changes nothing
+    assert cases_fingerprint(workspace.con) == loaded

@@ -19,8 +19,8 @@ from dipdrg.cases.fields import FIELD_BY_NAME, LIST_FIELDS, NUMBERED_PREFIXES
 from dipdrg.drg.grouper import drop_temp, prepare_pack, run_file, run_steps
 from dipdrg.drg.pack import DrgPack
 from dipdrg.errors import UserError, detail
-from dipdrg.hashing import text_sha256
 from dipdrg.workspace import Workspace
+from dipdrg.workspace.fingerprint import cases_fingerprint
 
 
 @dataclass(frozen=True)
@@ -36,20 +36,10 @@ def _summary(con: duckdb.DuckDBPyConnection, run_id: str | None) -> GroupSummary
     return GroupSummary(run_id, sum(by_status.values()), by_status)
 
 
-def _cases_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """sha256 over the imported settlement files' hashes and the current case count."""
-    hashes = con.execute(
-        "SELECT sha256 FROM imports WHERE kind = 'settlement' ORDER BY sha256"
-    ).fetchall()
-    count = con.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
-    text = "\n".join(h for (h,) in hashes) + f"\ncases={count}"
-    return text_sha256(text)
-
-
 def group_workspace(ws: Workspace, pack: DrgPack) -> GroupSummary:
     """Group every case of the workspace; results go to drg_case_groups under one run."""
     con = ws.con
-    inputs = {"pack": pack.sha256, "cases": _cases_fingerprint(con)}
+    inputs = {"pack": pack.sha256, "cases": cases_fingerprint(con)}
     parameters = {"drg.pack_id": pack.id, "drg.pack_version": pack.version,
                   **{f"drg.switches.{k}": v for k, v in pack.switches.items()}}
     try:

@@ -23,6 +23,7 @@ from dipdrg.hashing import text_sha256
 from dipdrg.policy import Policy
 from dipdrg.quality.catalogue import Rule, catalogue_sha256, load_conflicts, load_rules, prepare_steps
 from dipdrg.workspace import Workspace
+from dipdrg.workspace.fingerprint import cases_fingerprint
 
 PARAMETER_PREFIX = "quality."
 
@@ -64,10 +65,7 @@ def input_hashes(ws: Workspace) -> dict[str, str]:
     registry (their sha256s and row counts), the loaded code lists, and the rule files."""
     con = ws.con
     return {
-        "cases": _fingerprint(con, """
-            SELECT c.import_id, i.sha256, COUNT(*) FROM cases c
-            LEFT JOIN imports i ON i.import_id = c.import_id
-            GROUP BY c.import_id, i.sha256 ORDER BY c.import_id"""),
+        "cases": cases_fingerprint(con),
         "hospitals": _fingerprint(con, """
             SELECT COUNT(*), MIN(import_id), MAX(import_id) FROM hospitals"""),
         "codes": _fingerprint(con, "SELECT list_id, sha256 FROM code_lists ORDER BY list_id"),

@@ -9,7 +9,6 @@ pack, and the pack directory appears only when every step has succeeded.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -27,9 +26,9 @@ from dipdrg.dip.score.aux import case_subtypes
 from dipdrg.dip.score.exact import install_macros
 from dipdrg.dip.score.point_value import YearTotal, budget_point_value
 from dipdrg.errors import UserError
-from dipdrg.hashing import text_sha256
 from dipdrg.policy.loader import Policy
 from dipdrg.sqlfiles import run_sql
+from dipdrg.workspace.fingerprint import cases_fingerprint
 from dipdrg.workspace.store import Workspace
 
 PKG = "dipdrg.dip.catalog"
@@ -78,16 +77,6 @@ def _small_table(con: duckdb.DuckDBPyConnection, name: str, column: str, values:
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({column} {sql_type})")
     if values:
         con.executemany(f"INSERT INTO {name} VALUES (?)", [(v,) for v in values])
-
-
-def history_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """sha256 of what the history is made of: the imports (file hashes), case count and total."""
-    imports = con.execute("SELECT import_id, sha256 FROM imports ORDER BY import_id").fetchall()
-    count, total = con.execute("SELECT COUNT(*), SUM(medfee_sumamt) FROM cases").fetchone()
-    lists = con.execute("SELECT list_id, sha256 FROM code_lists ORDER BY list_id").fetchall()
-    text = json.dumps({"imports": imports, "cases": count, "total": str(total), "code_lists": lists},
-                      ensure_ascii=False, default=str)
-    return text_sha256(text)
 
 
 BUILD_STEPS = (
@@ -246,7 +235,7 @@ def build_catalog(
         raise UserError("输出目录已存在且非空；请指定新的病种库目录", file=out_dir)
     params = read_params(policy, years)
     parameters = {**policy.used("region"), **policy.used("dip")}
-    inputs = {"history": history_fingerprint(ws.con), "policy": policy.values_hash()}
+    inputs = {"history": cases_fingerprint(ws.con), "policy": policy.values_hash()}
     if national is not None:
         if not national.is_national:
             raise UserError("--national 应为国家分组方案包（kind = dip-national）", file=national.directory)

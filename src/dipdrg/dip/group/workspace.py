@@ -13,10 +13,10 @@ from dipdrg.dip.group.engine import STEP_NAMES, drop_temps, run_steps, step_file
 from dipdrg.dip.pack.model import Catalog
 from dipdrg.dip.progress import OnStep, no_steps
 from dipdrg.errors import UserError
-from dipdrg.hashing import rows_sha256
 from dipdrg.money import four
 from dipdrg.sqlfiles import run_sql
 from dipdrg.workspace import Workspace
+from dipdrg.workspace.fingerprint import cases_fingerprint
 
 PKG = "dipdrg.dip.group"
 
@@ -61,12 +61,6 @@ class GroupRun:
         return text + "。"
 
 
-def _cases_hash(ws: Workspace) -> str:
-    """Hash of the imported files (their sha256 in import order): identifies the case set."""
-    rows = ws.con.execute("SELECT import_id, sha256 FROM imports WHERE kind = 'settlement' ORDER BY import_id").fetchall()
-    return rows_sha256(rows)
-
-
 def group_steps() -> tuple[str, ...]:
     """The names ``group_workspace`` reports through ``on_step``, in order (for a progress bar)."""
     return ("读取病例", *(STEP_NAMES.get(name[:2], name) for name, _ in step_files()), "保存分组结果", "统计入组率")
@@ -77,7 +71,7 @@ def group_workspace(ws: Workspace, catalog: Catalog, on_step: OnStep = no_steps)
     total = ws.con.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
     if total == 0:
         raise UserError("工作区中没有病例；请先运行 dipdrg import 导入结算清单", file=ws.path)
-    inputs = {f"pack:{catalog.manifest.id}": catalog.sha256, "cases": _cases_hash(ws)}
+    inputs = {f"pack:{catalog.manifest.id}": catalog.sha256, "cases": cases_fingerprint(ws.con)}
     if "national_sha256" in catalog.cache:
         inputs["national-exclusions"] = catalog.cache["national_sha256"]
     parameters = {"pack_id": catalog.manifest.id, "pack_version": catalog.manifest.version, "pack_kind": catalog.kind}

@@ -16,7 +16,6 @@ from typing import Any
 
 import duckdb
 
-from dipdrg.dip.catalog.build import history_fingerprint
 from dipdrg.dip.catalog.params import year_weights
 from dipdrg.dip.score.exact import install_macros
 from dipdrg.drg.weights.weights_file import COLUMNS, canonical_csv
@@ -25,6 +24,7 @@ from dipdrg.hashing import text_sha256
 from dipdrg.pay.progress import Tick, no_tick
 from dipdrg.policy.loader import Policy
 from dipdrg.sqlfiles import run_sql
+from dipdrg.workspace.fingerprint import cases_fingerprint
 from dipdrg.workspace.store import Workspace
 
 PKG = "dipdrg.drg.weights"
@@ -120,7 +120,7 @@ def build_weights(ws: Workspace, policy: Policy, years: list[int], group_run: st
     weights = year_weights(years, list(policy.get("drg.weights.year_weights")), key="drg.weights.year_weights")
     packs = con.execute("SELECT string_agg(DISTINCT pack_sha256, ',') FROM drg_case_groups WHERE run_id = ?",
                         [run]).fetchone()[0]
-    inputs = {"group_run": run, "pack": packs or "", "history": history_fingerprint(con),
+    inputs = {"group_run": run, "pack": packs or "", "history": cases_fingerprint(con),
               "policy": policy.values_hash()}
     with ws.run("drg-weights", inputs=inputs, parameters=policy.used("drg.weights")) as run_id:
         status, region_mean, region_cases = compute_weights(con, policy, run, weights, tick)

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import duckdb
 
-from dipdrg.dip.catalog.build import history_fingerprint
 from dipdrg.dip.score.exact import install_macros
 from dipdrg.drg.weights.build import check_group_run, latest_group_run
 from dipdrg.drg.weights.rate import Rate, choose_rate
@@ -26,6 +25,7 @@ from dipdrg.errors import UserError
 from dipdrg.pay.progress import Tick, no_tick
 from dipdrg.policy.loader import Policy
 from dipdrg.sqlfiles import run_sql
+from dipdrg.workspace.fingerprint import cases_fingerprint
 from dipdrg.workspace.store import Workspace
 
 PKG = "dipdrg.drg.weights"
@@ -103,7 +103,7 @@ def score_cases(ws: Workspace, policy: Policy, weights_ref: str | WeightsTable, 
     tick("病例与权重")
     chosen = choose_rate(con, policy, int(year if year is not None else policy.get("region.year")), rate)
     tick("费率")
-    inputs = {"group_run": run, "weights": table.sha256, "cases": history_fingerprint(con),
+    inputs = {"group_run": run, "weights": table.sha256, "cases": cases_fingerprint(con),
               "policy": policy.values_hash(), "rate": f"{chosen.value}:{chosen.source}"}
     high_rule = policy.get("drg.outlier.high_rule")
     with ws.run("drg-score", inputs=inputs, parameters=policy.used("drg")) as run_id:
