@@ -63,6 +63,29 @@ def test_group_file_reports_bad_input_in_chinese(pack, tmp_path):
     assert "重复" in str(result.exception) and result.exception.row == 3
 
 
+def test_group_file_reads_parquet_and_refuses_a_fake_one(pack, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "cases.parquet"
+    pq.write_table(pa.table({"case_id": ["z9", "b2", "a1"], "principal_dx": ["K35.800", None, "K35.800"],
+                             "oprn_codes": [None, None, "47.0100"]}), src)
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["dip", "group-file", str(src), "--catalog", str(pack), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    # K35.8 without a procedure is the conservative K4, with 47.0100 the operation K1
+    assert [(r["case_id"], r["group_code"], r["status"]) for r in rows] == [
+        ("z9", "K4", "grouped"), ("b2", "", "ungrouped"), ("a1", "K1", "grouped")]
+
+    fake = tmp_path / "假的.parquet"
+    fake.write_text("case_id,principal_dx\nA,K35.800\n", encoding="utf-8")
+    result = runner.invoke(app, ["dip", "group-file", str(fake), "--catalog", str(pack), "-o", str(out)])
+    message = str(result.exception)
+    assert result.exit_code != 0 and "无法按 Parquet 读取" in message and "假的.parquet" in message
+    assert "缺少列" not in message
+
+
 def test_explain_command(pack):
     result = runner.invoke(app, ["dip", "explain", "--catalog", str(pack), "--pdx", "K35.800x001", "--proc", "47.0100"])
     assert result.exit_code == 0, result.output

@@ -51,10 +51,11 @@ def test_group_file_and_workspace_commands(tmp_path):
     assert result.exit_code == 0, result.output
     assert "入组（SUCCESS）1" in result.output and "数据校验未通过（CHECK_FAILED）1" in result.output
     assert list(csv.reader(open(out, encoding="utf-8"))) == [
-        ["case_id", "mdc", "adrg", "drg", "status"],
-        ["a", "MDCM", "MR1", "MR13", "SUCCESS"],
-        ["b", "0000", "00", "0000", "FAIL"],
-        ["c", "0000", "00", "0000", "CHECK_FAILED"],
+        ["case_id", "mdc", "adrg", "drg", "status", "reason"],
+        ["a", "MDCM", "MR1", "MR13", "SUCCESS", ""],
+        # DM1 enters only MDCM, which is for gender 1: no MDC; c has no gender
+        ["b", "0000", "00", "0000", "FAIL", "no_mdc"],
+        ["c", "0000", "00", "0000", "CHECK_FAILED", "gender"],
     ]
 
     ws = tmp_path / "ws"
@@ -64,9 +65,35 @@ def test_group_file_and_workspace_commands(tmp_path):
     assert "共 0 例" in result.output
 
 
+def test_group_file_reason_names_the_failed_check(tmp_path):
+    """A non-numeric age fails the age check, and the output says so (input order kept)."""
+    pack = write_mini(tmp_path / "pack")
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "case_id,gender,age,age_days,birth_weight,principal_dx\n"
+        "x,1,abc,,,DM1\n"
+        "y,1,0,,,DM1\n"
+        "z,1,40,,,DM1\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    group_file(source, load_pack(pack), out)
+    got = [(r["case_id"], r["status"], r["reason"])
+           for r in csv.DictReader(open(out, encoding="utf-8"))]
+    assert got == [("x", "CHECK_FAILED", "age"), ("y", "CHECK_FAILED", "age_days"),
+                   ("z", "SUCCESS", "")]
+
+
 def test_missing_columns_are_a_chinese_error(tmp_path):
     pack = write_mini(tmp_path / "pack")
     source = tmp_path / "in.csv"
     source.write_text("id,sex\n1,1\n", encoding="utf-8")
     with pytest.raises(UserError, match="病例文件缺少列：case_id"):
         group_file(source, load_pack(pack), tmp_path / "out.csv")
+
+
+def test_a_broken_parquet_case_file_is_a_chinese_error(tmp_path):
+    pack = write_mini(tmp_path / "pack")
+    fake = tmp_path / "cases.parquet"
+    fake.write_text("不是 Parquet", encoding="utf-8")
+    result = runner.invoke(app, ["drg", "group-file", str(fake), "--pack", str(pack), "-o", str(tmp_path / "o.csv")])
+    assert isinstance(result.exception, UserError)
+    assert "无法按 Parquet 读取" in str(result.exception)

@@ -75,11 +75,14 @@ def test_file_mode_matches_oracle_in_input_order(pack, reference, labelled, tmp_
         summary = group_file(folder / name, pack, tmp_path / name)
         got += list(csv.DictReader(open(tmp_path / name, encoding="utf-8")))
         assert summary.total == (24 if name.startswith("labelled") else 2000)
-    assert list(got[0].keys()) == ["case_id", "mdc", "adrg", "drg", "status"]
+    assert list(got[0].keys()) == ["case_id", "mdc", "adrg", "drg", "status", "reason"]
     assert [r["case_id"] for r in got] == [r["case_id"] for r in labelled]
     wrong = [(r["case_id"], e["expected"]) for r, e in zip(got, labelled)
              if (r["status"], r["mdc"], r["adrg"], r["drg"]) != e["expected"]]
     assert wrong == []
+    # every case that was not grouped says why, with the workspace's reason codes
+    assert all(r["reason"] for r in got if r["status"] != "SUCCESS")
+    assert {r["reason"] for r in got if r["status"] == "FAIL"} <= {"no_mdc", "no_adrg"}
 
 
 def test_file_mode_reads_settlement_list_columns(pack, labelled, tmp_path):

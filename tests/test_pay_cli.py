@@ -43,6 +43,35 @@ def test_settle_commands(tmp_path: Path) -> None:
     assert "审核" in (tmp_path / "t.csv").read_text(encoding="utf-8-sig")
 
 
+def test_deductions_dated_outside_the_settled_year_are_named(tmp_path: Path) -> None:
+    """A deduction mistyped into another year is not applied, and the user is told which."""
+    from test_pay_data import POLICY
+
+    with init_workspace(tmp_path / "ws") as ws:
+        insert_region(ws.con)
+    policy = tmp_path / "policy.toml"
+    policy.write_text(POLICY.replace(
+        'reason = "高套分组" } ]',
+        'reason = "高套分组" }, { fixmedins_code = "H1", month = "2025-12", amount = "80.50" } ]'),
+        encoding="utf-8")
+    common = ["-w", str(tmp_path / "ws"), "--policy", str(policy)]
+    runner = CliRunner()
+    for command in (["monthly", "--month", "2026-02"], ["annual", "--year", "2026"]):
+        result = runner.invoke(app, ["settle", *command, *common], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        text = "".join(result.output.split())                 # the console wraps long lines
+        # only row 2 is listed: row 1 (H2, 2026-02) is in the year and applied
+        assert "有1条审核扣款的月份不在2026年内，本次结算未扣减：第2行H12025-1280.50元" in text
+    with init_workspace(tmp_path / "ws") as ws:
+        assert ws.con.execute("SELECT deductions FROM settle_monthly WHERE fixmedins_code = 'H1'"
+                              ).fetchone()[0] == Decimal("0.00")
+    # the unchanged policy has no deduction outside 2026: no warning
+    (tmp_path / "plain").mkdir()
+    result = runner.invoke(app, ["settle", "monthly", "--month", "2026-02", "-w", str(tmp_path / "ws"),
+                                 "--policy", str(write_policy(tmp_path / "plain"))])
+    assert result.exit_code == 0 and "未扣减" not in result.output
+
+
 def test_monthly_defaults_to_the_policy_year(tmp_path: Path) -> None:
     with init_workspace(tmp_path / "ws") as ws:
         insert_region(ws.con)

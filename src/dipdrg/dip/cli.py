@@ -108,7 +108,7 @@ def group_command(
 
 @app.command("group-file")
 def group_file_command(
-    src: Path = typer.Argument(..., help="结算清单 CSV（UTF-8 或 GBK；每行一例：病例编号、主要诊断、其他诊断、手术操作等）"),
+    src: Path = typer.Argument(..., help="结算清单 CSV（UTF-8 或 GBK）或 Parquet（每行一例：病例编号、主要诊断、其他诊断、手术操作等）"),
     catalog_path: Path = CatalogOption,
     out: Path = typer.Option(..., "--out", "-o", help="输出 CSV：case_id, group_code, layer, status, reason（未入组原因代码）"),
     national: Path | None = NationalOption,

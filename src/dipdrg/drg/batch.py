@@ -2,7 +2,7 @@
 
 Both build the grouper's input tables in SQL and run the same steps (``grouper.py``); the
 workspace path writes ``drg_case_groups`` inside one recorded run, the file path writes a
-CSV in input order.
+CSV in input order with the same status and reason codes.
 """
 
 from __future__ import annotations
@@ -82,7 +82,11 @@ def read_case_file(path: Path) -> pa.Table:
     if not path.is_file():
         raise UserError("找不到病例文件", file=path)
     if path.suffix.lower() == ".parquet":
-        table = pq.read_table(path)
+        try:
+            table = pq.read_table(path)
+        except (pa.ArrowException, OSError) as exc:
+            raise UserError(f"无法按 Parquet 读取：文件可能已损坏，或不是 Parquet 文件（{detail(exc)}）",
+                            file=path) from None
         return pa.table({c: table[c].cast(pa.string()).fill_null("") for c in table.column_names})
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
@@ -141,7 +145,12 @@ def _file_select(columns: list[str], path: Path) -> str:
 
 
 def group_file(in_path: str | Path, pack: DrgPack, out_path: str | Path) -> GroupSummary:
-    """Group a case file in an in-memory DuckDB; write case_id, mdc, adrg, drg, status."""
+    """Group a case file in an in-memory DuckDB; write case_id, mdc, adrg, drg, status, reason.
+
+    ``reason`` is the same code the workspace path stores in ``drg_case_groups.reason`` (the
+    failed input check, code_unmapped, no_mdc / no_adrg, qy; empty for an ordinary group) so a
+    file user can see why a case was not grouped.
+    """
     in_path, out_path = Path(in_path), Path(out_path)
     table = read_case_file(in_path)
     table = table.append_column("__row_no", pa.array(range(table.num_rows), pa.int64()))
@@ -157,7 +166,7 @@ def group_file(in_path: str | Path, pack: DrgPack, out_path: str | Path) -> Grou
         run_steps(con, pack)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         con.execute(
-            "COPY (SELECT f.case_id, r.mdc, r.adrg, r.drg, r.status FROM drg_result r"
+            "COPY (SELECT f.case_id, r.mdc, r.adrg, r.drg, r.status, r.reason FROM drg_result r"
             " JOIN drg_file_raw f ON f.row_no = r.case_key ORDER BY r.case_key)"
             f" TO '{str(out_path).replace(chr(39), chr(39) * 2)}' (HEADER, DELIMITER ',')"
         )

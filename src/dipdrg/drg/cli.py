@@ -81,7 +81,7 @@ def group_command(
 def group_file_command(
     in_path: Path = typer.Argument(..., help="病例文件（CSV/Parquet，参考病例布局或结算清单列名）"),
     pack: Path = PackOption,
-    out: Path = typer.Option(..., "--out", "-o", help="输出 CSV：case_id, mdc, adrg, drg, status"),
+    out: Path = typer.Option(..., "--out", "-o", help="输出 CSV：case_id, mdc, adrg, drg, status, reason"),
 ) -> None:
     """不建工作区，直接对病例文件分组，按输入顺序输出。"""
     from dipdrg.drg.batch import group_file

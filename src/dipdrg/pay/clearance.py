@@ -8,7 +8,7 @@ Every figure traces to ``settle_cases`` (cases) and ``settle_bands_applied`` (ba
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import duckdb
@@ -18,7 +18,7 @@ from dipdrg.pay.basis import Basis, load_basis, method_basis
 from dipdrg.pay.budget import budget_parameters, fund_budget
 from dipdrg.pay.labels import labels
 from dipdrg.pay.point_value import PointValues, annual_point_values, period_totals, record, write_params
-from dipdrg.pay.policy_tables import assessment_default, load_policy_tables
+from dipdrg.pay.policy_tables import assessment_default, deductions_outside, load_policy_tables
 from dipdrg.pay.progress import Tick, no_tick
 from dipdrg.pay.runs import run_inputs
 from dipdrg.pay.sqlstep import drop_temp, persist, step
@@ -102,6 +102,7 @@ def settle_year(
             tick("保存结果")
     finally:
         drop_temp(con)
+    basis = replace(basis, warnings=basis.warnings + deductions_outside(policy, {year}))
     return AnnualResult(run_id, basis, values, hospitals)
 
 

@@ -7,7 +7,7 @@ back and released at the annual clearance; the month's audit deductions are subt
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 
@@ -15,7 +15,7 @@ from dipdrg.pay.basis import Basis, load_basis, method_basis
 from dipdrg.pay.point_value import (
     PointValues, monthly_point_values, period_totals, record, write_params,
 )
-from dipdrg.pay.policy_tables import load_policy_tables
+from dipdrg.pay.policy_tables import deductions_outside, load_policy_tables
 from dipdrg.pay.progress import Tick, no_tick
 from dipdrg.pay.runs import month_label, month_start, next_month_start, parse_month, run_inputs
 from dipdrg.pay.sqlstep import drop_temp, persist, step
@@ -81,4 +81,6 @@ def settle_months(
             tick("保存结果")
     finally:
         drop_temp(con)
+    years = {parse_month(m)[0] for m in months}
+    basis = replace(basis, warnings=basis.warnings + deductions_outside(policy, years))
     return MonthlyResult(run_id, basis, values, hospitals)

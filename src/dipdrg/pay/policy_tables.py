@@ -67,6 +67,25 @@ def _refuse_unknown_hospitals(con: duckdb.DuckDBPyConnection) -> None:
         raise UserError("；\n".join(lines) + "。请核对机构编码，或先导入医疗机构表", field=unknown[0][0])
 
 
+def deductions_outside(policy: Policy, years: set[int]) -> tuple[str, ...]:
+    """A warning naming the audit deductions dated outside ``years`` (empty when none).
+
+    Deductions are applied in the month they are dated (DIP 技术规范 §6.4), so a settlement of
+    other years never sees them; saying so keeps a mistyped year from vanishing unnoticed.
+    The policy check has already made every month ``YYYY-MM``.
+    """
+    outside = [
+        f"第 {number} 行 {str(r['fixmedins_code']).strip()} {r['month']} {money(r['amount'])} 元"
+        for number, r in enumerate(policy.get("settle.audit_deductions"), start=1)
+        if int(str(r["month"])[:4]) not in years
+    ]
+    if not outside:
+        return ()
+    span = "、".join(str(y) for y in sorted(years))
+    return (f"政策参数 settle.audit_deductions 中有 {len(outside)} 条审核扣款的月份不在 {span} 年内，"
+            f"本次结算未扣减：{'；'.join(outside)}",)
+
+
 def assessment_default(policy: Policy):
     """The coefficient of hospitals the assessment table does not list."""
     return four(to_decimal(policy.get("settle.assessment.default")))

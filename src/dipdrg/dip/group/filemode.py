@@ -1,9 +1,11 @@
-"""File mode: group a flat settlement-list CSV without a workspace (``dipdrg dip group-file``).
+"""File mode: group a flat settlement-list CSV or Parquet file without a workspace
+(``dipdrg dip group-file``).
 
-The file is read with Arrow (order kept), exploded by ``file_steps/01_file_input.sql`` and
-grouped by the same steps as a workspace, on an in-memory DuckDB. Output: one row per input
-row, in input order: ``case_id, group_code, layer, status, reason`` (reason = the ungrouped
-reason code of ``reasons.REASONS``, empty when grouped).
+The file is read with Arrow (CSV) or the case importer's Parquet reader (order kept),
+exploded by ``file_steps/01_file_input.sql`` and grouped by the same steps as a workspace, on
+an in-memory DuckDB. Output: one row per input row, in input order: ``case_id, group_code,
+layer, status, reason`` (reason = the ungrouped reason code of ``reasons.REASONS``, empty when
+grouped).
 """
 
 from __future__ import annotations
@@ -75,25 +77,37 @@ def _bad_row(path: Path, encoding: str, header: list[str]) -> UserError | None:
     return UserError(f"{what}；该行内容：{row.text[:80]}", file=path, row=row.number)
 
 
-def read_file_cases(path: Path) -> pa.Table:
-    """The input file as ``dipg_file(ord, setl_id, pdx, sdx, procs, age_days, birth_weight)``.
+def _read_parquet_text(path: Path) -> pa.Table:
+    """A Parquet file as text columns in file order, through the case importer's reader, so a
+    file that is not Parquet gets the importer's message (无法按 Parquet 读取…) and not a
+    misleading missing-column error. Nulls become '' like an empty CSV cell."""
+    from dipdrg.cases.readers import read_parquet
 
-    UTF-8 or GBK/GB18030, detected by the case importer's detector (``cases.readers``).
-    """
-    from dipdrg.cases.readers import check_readable, detect_encoding
+    con = duckdb.connect()
+    try:
+        source = read_parquet(con, path, "dipg_file_src")
+        columns = ", ".join('"' + c.replace('"', '""') + '"' for c in source.columns)
+        con.fetchall()  # finish the row count read_parquet left open: DuckDB 2 refuses con.sql before
+        # pa.table reads the relation's Arrow C stream, the same on DuckDB 1.x and 2.x
+        table = pa.table(con.sql(f"SELECT {columns} FROM dipg_file_src ORDER BY source_row"))
+    finally:
+        con.close()
+    return pa.table({c: table[c].fill_null("") for c in table.column_names})
 
-    if not path.is_file():
-        raise UserError("输入文件不存在", file=path)
-    check_readable(path)
+
+def _read_csv_text(path: Path) -> pa.Table:
+    """A CSV file (UTF-8 or GBK/GB18030, by the importer's detector) as text columns."""
+    from dipdrg.cases.readers import detect_encoding
+
     gbk = detect_encoding(path) == "gbk"
     encoding = "gb18030" if gbk else "utf8"  # GB18030 is the superset of GBK
     try:
         with path.open(encoding="gb18030" if gbk else "utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), [])
-        table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding=encoding),
-                               convert_options=pacsv.ConvertOptions(
-                                   column_types={name: pa.string() for name in header},  # codes stay text
-                                   strings_can_be_null=False, check_utf8=True))
+        return pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding=encoding),
+                              convert_options=pacsv.ConvertOptions(
+                                  column_types={name: pa.string() for name in header},  # codes stay text
+                                  strings_can_be_null=False, check_utf8=True))
     except UnicodeDecodeError as exc:
         raise UserError("文件编码无法识别（应为 UTF-8 或 GBK/GB18030）", file=path) from exc
     except pa.ArrowInvalid as exc:
@@ -101,6 +115,20 @@ def read_file_cases(path: Path) -> pa.Table:
         if located is not None:
             raise located from exc
         raise UserError("无法读取 CSV（应为带表头的逗号分隔文件，UTF-8 或 GBK 编码）", file=path) from exc
+
+
+def read_file_cases(path: Path) -> pa.Table:
+    """The input file as ``dipg_file(ord, setl_id, pdx, sdx, procs, age_days, birth_weight)``.
+
+    CSV (UTF-8 or GBK/GB18030) or Parquet, the format told apart as the case importer does
+    (``cases.readers.detect_format``: by extension, else by the first bytes).
+    """
+    from dipdrg.cases.readers import check_readable, detect_format
+
+    if not path.is_file():
+        raise UserError("输入文件不存在", file=path)
+    check_readable(path)
+    table = _read_parquet_text(path) if detect_format(path) == "parquet" else _read_csv_text(path)
     table = table.rename_columns([n.lstrip("\ufeff").strip() for n in table.column_names])
     names = table.column_names
     case_col, pdx_col = _column(names, "setl_id"), _column(names, "pdx")
