@@ -43,8 +43,11 @@ def import_hospitals(
         run_step(con, "hosp_typed", rejects=rejects)
         run_step(con, "hosp_classify")
         import_id = f"{run_id}-1"
-        run_step(con, "hosp_write", import_id=sql_literal(import_id), source_file=sql_literal(str(path)),
-                 raw_select=staging.raw_select(source), rejects=rejects)
+        run_step(con, "hosp_write", import_id=sql_literal(import_id))
+        run_step(con, "write_rejected", import_id=sql_literal(import_id), source_file=sql_literal(str(path)),
+                 raw_select=staging.raw_select(source), rejects=rejects, conflict_rule="'IMP-110'",
+                 conflict_field="'fixmedins_code'",
+                 id_select="SELECT source_row, fixmedins_code AS id FROM imp_htyped")
         result = ImportResult(
             import_id, "hospital", path, source.format, rows_read=source.rows_read,
             loaded=count_of(con, "SELECT count(*) FROM imp_outcome WHERE outcome = 'load'"),

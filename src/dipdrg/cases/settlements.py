@@ -185,7 +185,8 @@ def _import_file(
                         "SELECT source_row FROM imp_outcome WHERE outcome = 'conflict')")
     raw = f"SELECT * FROM ({staging.raw_select(source)}) WHERE source_row IN {quarantined_rows}"
     run_step(con, "write_rejected", import_id=ident, source_file=file_lit, raw_select=raw,
-             rejects=f"{source.table}_rejects")
+             rejects=f"{source.table}_rejects", conflict_rule="'IMP-010'", conflict_field="'setl_id'",
+             id_select="SELECT source_row, imp_text(setl_id) AS id FROM imp_stage")
     result = ImportResult(
         import_id, "settlement", path, source.format, rows_read=source.rows_read,
         loaded=count_of(con, "SELECT count(*) FROM imp_outcome WHERE outcome = 'load'"),

@@ -1,30 +1,5 @@
--- Step: store new registry rows; quarantine (隔离) and duplicates (重复) of the file.
+-- Step: store new registry rows (their quarantine and duplicates: write_rejected.sql).
 INSERT INTO hospitals (fixmedins_code, fixmedins_name, hosp_lv, hosp_type, county, import_id)
 SELECT t.fixmedins_code, t.fixmedins_name, t.hosp_lv, t.hosp_type, t.county, {{import_id}}
 FROM imp_htyped t JOIN imp_outcome o ON o.source_row = t.source_row
 WHERE o.outcome = 'load';
-
-INSERT INTO quarantine (import_id, source_file, source_row, setl_id, rule_id, field, message, raw)
-WITH problems AS (
-    SELECT source_row, rule_id, field, message FROM imp_problem
-    UNION ALL
-    SELECT source_row, 'IMP-110', 'fixmedins_code', message FROM imp_outcome WHERE outcome = 'conflict'
-), firsts AS (
-    SELECT source_row, rule_id, field
-    FROM (SELECT *, row_number() OVER (PARTITION BY source_row ORDER BY rule_id, field) AS rn
-          FROM problems) WHERE rn = 1
-), messages AS (
-    SELECT source_row, string_agg(message, '；' ORDER BY rule_id, field) AS message
-    FROM problems GROUP BY source_row
-)
-SELECT {{import_id}}, {{source_file}}, f.source_row, t.fixmedins_code, f.rule_id, f.field,
-       m.message, coalesce(r.raw, x.raw)
-FROM firsts f
-JOIN messages m ON m.source_row = f.source_row
-LEFT JOIN imp_htyped t ON t.source_row = f.source_row
-LEFT JOIN ({{raw_select}}) r ON r.source_row = f.source_row
-LEFT JOIN {{rejects}} x ON x.source_row = f.source_row;
-
-INSERT INTO import_duplicates (import_id, source_file, source_row, setl_id)
-SELECT {{import_id}}, {{source_file}}, source_row, setl_id
-FROM imp_outcome WHERE outcome = 'duplicate';
