@@ -9,12 +9,11 @@ importer only translates that layout's rule names into the pack vocabulary
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 from dipdrg.drg.pack import TABLES, load_pack, read_table, write_pack
 from dipdrg.errors import UserError
+from dipdrg.publish import publish_directory
 
 # The rule shapes of the source layout, written as conjunctions of pack atoms
 # (ALGORITHM.md §6). A later source version with a new shape adds a line here or writes
@@ -133,9 +132,7 @@ def import_pack(src: str | Path, out: str | Path, *, version: str = "1.1",
         if path is not None:
             tables[name] = _select(read_table(Path(path)).to_pylist(), ("source_code", "target_code"),
                                    Path(path).parent, Path(path).stem)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".drgpack-", dir=out.parent))
-    try:
+    with publish_directory(out, replace=True) as staging:
         write_pack(staging, tables, pack_id=pack_id, version=version,
                    description=f"CHS-DRG {version} 分组方案（由 dipdrg 从表格导入）",
                    source=f"OpenDRG 派生表格布局（{src.name}/）",
@@ -143,10 +140,4 @@ def import_pack(src: str | Path, out: str | Path, *, version: str = "1.1",
                              "code_mapping": code_mapping},
                    fmt=fmt)
         load_pack(staging)          # refuse to publish a pack that does not validate
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
     return out

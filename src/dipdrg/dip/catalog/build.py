@@ -9,8 +9,6 @@ pack, and the pack directory appears only when every step has succeeded.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +25,7 @@ from dipdrg.dip.score.exact import install_macros
 from dipdrg.dip.score.point_value import YearTotal, budget_point_value
 from dipdrg.errors import UserError
 from dipdrg.policy.loader import Policy
+from dipdrg.publish import publish_directory
 from dipdrg.sqlfiles import run_sql
 from dipdrg.workspace.fingerprint import cases_fingerprint
 from dipdrg.workspace.store import Workspace
@@ -248,8 +247,7 @@ def build_catalog(
 
         read_manifest(Path(previous))
         inputs["previous_pack"] = pack_sha256(Path(previous))
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent if out_dir.parent.exists() else None))
-    try:
+    with publish_directory(out_dir) as staging:
         with ws.run("dip-catalog", inputs=inputs, parameters=parameters) as run_id:
             figures = run_build_steps(ws.con, params, national=national, on_step=on_step)
             result = BuildResult(
@@ -264,11 +262,4 @@ def build_catalog(
                 write_exclusions(national, staging)
             result.figures = build_report(ws.con, staging, result, previous=previous, xlsx=report)
             write_manifest_file(staging, result, policy, inputs, pack_id=pack_id, version=version)
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        if out_dir.exists():
-            out_dir.rmdir()
-        staging.rename(out_dir)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
     return result

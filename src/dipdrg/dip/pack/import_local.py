@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 from dipdrg.dip.pack import tables as T
 from dipdrg.dip.pack.write_local import write_local_pack
 from dipdrg.errors import UserError
 from dipdrg.hashing import file_sha256
+from dipdrg.publish import publish_directory
 
 ALIASES = {
     "group_code": ("病种编码", "病种代码", "分组编码"),
@@ -105,9 +104,7 @@ def import_local(src: Path, out: Path, *, pack_id: str, version: str, region: st
         shaped = {rename.get(k, k): v for k, v in row.items()}
         shaped["group_type"] = TYPE_WORDS.get(shaped.get("group_type", ""), shaped.get("group_type", ""))
         out_rows.append(shaped)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
+    with publish_directory(out) as staging:
         write_local_pack(staging, out_rows, pack_id=pack_id, version=version, region=region,
                          description=description or f"地方病种库（{src.name}）",
                          source=f"{src.name} sha256={file_sha256(src)}", extra_columns=tuple(extra))
@@ -116,10 +113,4 @@ def import_local(src: Path, out: Path, *, pack_id: str, version: str, region: st
         except UserError as exc:
             header_of = {name: label for label, name in rename.items()}
             raise _in_source(exc, src, staging / T.LOCAL_GROUPS, [n for n, _ in numbered], header_of) from exc
-        if out.exists():
-            out.rmdir()
-        staging.rename(out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
     return out
